@@ -1,0 +1,73 @@
+// `secure-exchange`: the operator's commands, on the same configuration (env vars) as the server.
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { openContext } from '../bootstrap.js';
+import { ConfigError, loadConfig } from '../config.js';
+import type { Ctx } from '../domain/context.js';
+import { AppError } from '../errors.js';
+import { KeyError } from '../storage/crypto/keys.js';
+import { idpImport } from './idp-import.js';
+import { tenantCreate, tenantList } from './tenant.js';
+
+export class UsageError extends Error {}
+
+const USAGE = `Usage: secure-exchange <command> [options]
+
+Commands:
+  tenant create --name NAME [--id ID] [--language EN|DE|FR|IT] [--json]
+      Creates a tenant and prints the four values for Entra ID plus the tenant's sign-in.
+  tenant list [--json]
+  idp import --tenant ID --metadata FILE_OR_URL [--json]
+      Stores the tenant's IdP (entity ID, SSO URL, every signing certificate) from SAML metadata.
+
+Configuration comes from the environment, as for the server: DATA_DIR, PUBLIC_URL, PORT,
+SECURE_EXCHANGE_MASTER_KEY (see README.md).`;
+
+type Handler = (ctx: Ctx, args: string[]) => Promise<void>;
+const COMMANDS: Record<string, Handler> = {
+  'tenant create': tenantCreate,
+  'tenant list': tenantList,
+  'idp import': idpImport,
+};
+
+export function options<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], spec: T) {
+  try {
+    return parseArgs({ args, options: spec, allowPositionals: false, strict: true }).values;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (!argv.length || argv[0] === '--help' || argv[0] === 'help' || argv[0] === '-h') {
+    console.log(USAGE);
+    return argv.length ? 0 : 2;
+  }
+  const name = argv.slice(0, 2).join(' ');
+  const handler = COMMANDS[name];
+  if (!handler) {
+    console.error(`secure-exchange: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  const config = loadConfig();
+  const ctx = await openContext(config, pino({ level: 'warn' }, pino.destination(2)));
+  try {
+    await handler(ctx, argv.slice(2));
+    return 0;
+  } finally {
+    await ctx.db.destroy();
+  }
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err) => {
+  if (err instanceof UsageError) {
+    console.error(`secure-exchange: ${err.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else if (err instanceof AppError || err instanceof ConfigError || err instanceof KeyError) {
+    console.error(`secure-exchange: ${err.message}`);
+    process.exitCode = 1;
+  } else {
+    console.error('secure-exchange: unexpected failure:', err);
+    process.exitCode = 1;
+  }
+});

@@ -1,0 +1,62 @@
+// The one place where the environment becomes configuration. Server and CLI both call loadConfig(),
+// so an operator's `secure-exchange` command always sees the same database and keys as the server.
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  /** Base64 or hex 32-byte key; when absent a 0600 key file in dataDir is used (created on first start). */
+  masterKey: string | undefined;
+  databaseFile: string;
+  blobDir: string;
+  maxUploadBytes: number;
+  sessionTtlSeconds: number;
+  samlClockSkewMs: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = int(env, 'PORT', 3000);
+  if (port > 65535) throw new ConfigError(`PORT must be at most 65535, got ${port}`);
+  const dataDir = path.resolve(env.DATA_DIR || './data');
+  const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  try {
+    const u = new URL(publicUrl);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
+  }
+  return {
+    port,
+    host: env.HOST || '127.0.0.1',
+    publicUrl,
+    dataDir,
+    masterKey: env.SECURE_EXCHANGE_MASTER_KEY || undefined,
+    databaseFile: path.join(dataDir, 'secure-exchange.sqlite'),
+    blobDir: path.join(dataDir, 'blobs'),
+    maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 2 * 1024 ** 3),
+    sessionTtlSeconds: int(env, 'SESSION_TTL_SECONDS', 8 * 3600),
+    samlClockSkewMs: int(env, 'SAML_CLOCK_SKEW_SECONDS', 180) * 1000,
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}
+
+/** URLs handed to a tenant (DESIGN.md, "The four values"). */
+export const tenantUrls = (config: Config, tenantId: string) => ({
+  scimUrl: `${config.publicUrl}/scim/v2/${encodeURIComponent(tenantId)}`,
+  samlUrl: `${config.publicUrl}/saml/${encodeURIComponent(tenantId)}/acs`,
+  metadataUrl: `${config.publicUrl}/saml/${encodeURIComponent(tenantId)}/metadata`,
+  loginUrl: `${config.publicUrl}/saml/${encodeURIComponent(tenantId)}/login`,
+});

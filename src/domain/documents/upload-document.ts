@@ -1,0 +1,70 @@
+// Streams an upload through SHA-256 (of the plaintext), a size limit and segmented AES-256-GCM into the
+// blob store; the document row is written only after the blob is durably stored, so a broken upload
+// leaves no visible document (and the blob store removes its partial file).
+import crypto from 'node:crypto';
+import { Transform, type Readable } from 'node:stream';
+import { AppError, invalid } from '../../errors.js';
+import { newKey, wrapKey } from '../../storage/crypto/keys.js';
+import { DEFAULT_SEGMENT_SIZE, EncryptStream } from '../../storage/crypto/segmented-gcm.js';
+import { nowIso } from '../../storage/db/index.js';
+import { recordAudit } from '../audit/record-audit.js';
+import type { Ctx } from '../context.js';
+import type { Actor } from '../sessions/resolve-session.js';
+import { tenantKey } from '../tenants/tenant-key.js';
+import { findExchange } from '../exchanges/find-exchange.js';
+
+export interface DocumentView { id: string; name: string; size: number; sha256: string; contentType: string; createdAt: string }
+
+export function cleanFileName(raw: string | undefined): string {
+  // Kept as given for display (never used as a path); control characters and direction overrides go.
+  const name = (raw ?? '').normalize('NFC').replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').trim();
+  if (!name) throw invalid('The file needs a name');
+  if (name.length > 255) throw invalid('The file name must be at most 255 characters');
+  return name;
+}
+
+class Meter extends Transform {
+  bytes = 0;
+  private readonly hash = crypto.createHash('sha256');
+  constructor(private readonly limit: number) { super(); }
+  override _transform(chunk: Buffer, _e: BufferEncoding, done: (err?: Error | null, data?: Buffer) => void) {
+    this.bytes += chunk.length;
+    if (this.bytes > this.limit) return done(new AppError('too_large', `The file is larger than the limit of ${this.limit} bytes`));
+    this.hash.update(chunk);
+    done(null, chunk);
+  }
+  digest() { return this.hash.digest('hex'); }
+}
+
+export async function uploadDocument(
+  ctx: Ctx, actor: Actor, exchangeId: string,
+  file: { name: string | undefined; contentType: string | undefined; stream: Readable },
+): Promise<DocumentView> {
+  const exchange = await findExchange(ctx, actor, exchangeId);
+  const name = cleanFileName(file.name);
+  const id = crypto.randomUUID();
+  const blobKey = crypto.randomBytes(24).toString('base64url');
+  const docKey = newKey();
+  const meter = new Meter(ctx.config.maxUploadBytes);
+  const sealed = file.stream.pipe(meter).pipe(new EncryptStream(docKey, DEFAULT_SEGMENT_SIZE));
+  file.stream.on('error', (e) => meter.destroy(e));
+  meter.on('error', (e) => sealed.destroy(e));
+  await ctx.blobs.put(blobKey, sealed);
+
+  const contentType = /^[\w.+-]+\/[\w.+-]+$/.test(file.contentType ?? '') ? file.contentType! : 'application/octet-stream';
+  const row = {
+    id, tenant_id: actor.tenantId, exchange_id: exchange.id, name, content_type: contentType, size: meter.bytes,
+    sha256: meter.digest(), blob_key: blobKey, wrapped_key: wrapKey(await tenantKey(ctx, actor.tenantId), docKey, `document:${id}`),
+    segment_size: DEFAULT_SEGMENT_SIZE, uploaded_by: actor.userId, created_at: nowIso(),
+  };
+  try {
+    await ctx.db.transaction().execute(async (trx) => {
+      await trx.insertInto('documents').values(row).execute();
+      await recordAudit(trx, { tenantId: actor.tenantId, actor: `user:${actor.userId}`, action: 'document.upload', target: `document:${id}`, detail: { exchange: exchange.id, size: row.size, sha256: row.sha256 } });
+    });
+  } catch (err) {
+    await ctx.blobs.delete(blobKey);
+    throw err;
+  }
+  return { id, name, size: row.size, sha256: row.sha256, contentType, createdAt: row.created_at };
+}

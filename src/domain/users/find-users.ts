@@ -1,0 +1,25 @@
+import { notFound } from '../../errors.js';
+import { parseFilter } from '../../scim/filter.js';
+import type { ScimUser } from '../../scim/user-resource.js';
+import type { Ctx } from '../context.js';
+import { filterToSql } from './filter-sql.js';
+import { rowToUser } from './user-row.js';
+
+export async function getUser(ctx: Ctx, tenantId: string, id: string): Promise<ScimUser> {
+  const row = await ctx.db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`User ${id} not found`);
+  return rowToUser(row);
+}
+
+/** A page of users matching a SCIM filter; stable order (creation, then id) so paging never skips or repeats. */
+export async function listUsers(
+  ctx: Ctx, tenantId: string, q: { filter?: string; startIndex: number; count: number },
+): Promise<{ total: number; users: ScimUser[] }> {
+  const filter = q.filter ? parseFilter(q.filter) : undefined;
+  const base = ctx.db.selectFrom('users').where('tenant_id', '=', tenantId)
+    .$if(filter !== undefined, (qb) => qb.where((eb) => filterToSql(eb, filter!)));
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = q.count === 0 ? [] : await base.selectAll().orderBy('created_at').orderBy('id')
+    .limit(q.count).offset(q.startIndex - 1).execute();
+  return { total: Number(total), users: rows.map(rowToUser) };
+}

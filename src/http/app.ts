@@ -1,0 +1,60 @@
+// The Fastify application: protocol plugins mounted on one server, each with its own error format.
+import crypto from 'node:crypto';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Ctx } from '../domain/context.js';
+import { describe } from './errors.js';
+import { apiRoutes } from './routes/api/index.js';
+import { healthRoutes } from './routes/health.js';
+import { homeRoutes } from './routes/home.js';
+import { samlRoutes } from './routes/saml/index.js';
+import { scimRoutes } from './routes/scim/index.js';
+
+const BODY_LIMIT = 1024 * 1024;
+
+export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.log as unknown as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT,
+    // Request ids: a client-sent one is kept only if it looks like an id, so logs cannot be forged.
+    genReqId: (req) => {
+      const sent = req.headers['x-request-id'];
+      return typeof sent === 'string' && /^[\w.-]{8,64}$/.test(sent) ? sent : crypto.randomUUID();
+    },
+    trustProxy: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('x-request-id', req.id);
+    return payload;
+  });
+
+  // Entra sends `application/scim+json`, which Fastify answers with 415 unless it is registered.
+  app.addContentTypeParser(['application/scim+json'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  // The ACS receives HTML form posts (SAML HTTP-POST binding).
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { 'default-src': ["'self'"], 'frame-ancestors': ["'none'"], 'form-action': ["'self'", 'https:', 'http:'] } },
+    hsts: ctx.config.publicUrl.startsWith('https:'),
+  });
+  await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: ctx.config.maxUploadBytes, files: 1, fields: 10, parts: 20 } });
+
+  app.setErrorHandler(async (err, req, reply) => {
+    const d = describe(err);
+    if (d.internal) req.log.error({ err }, 'request failed');
+    return reply.code(d.status).send({ error: { status: d.status, message: d.message } });
+  });
+
+  await app.register(healthRoutes, { ctx });
+  await app.register(homeRoutes, { ctx });
+  await app.register(samlRoutes, { ctx });
+  await app.register(scimRoutes, { ctx, prefix: '/scim/v2/:tenantId' });
+  await app.register(apiRoutes, { ctx, prefix: '/api' });
+  return app;
+}

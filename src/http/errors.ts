@@ -1,0 +1,30 @@
+// Every error, whatever threw it, becomes one description here; each protocol (SCIM JSON, the JSON API,
+// SAML pages) formats that description its own way. Nothing internal (stack, path, SQL) reaches a client.
+import type { FastifyError } from 'fastify';
+import { AppError, statusOf } from '../errors.js';
+
+export interface Described {
+  status: number;
+  message: string;
+  /** Protocol hint (SCIM scimType). */
+  hint?: string;
+  /** True for failures of ours (5xx): logged with their stack, answered with a generic message. */
+  internal: boolean;
+}
+
+export function describe(err: unknown): Described {
+  if (err instanceof AppError) return { status: statusOf[err.kind], message: err.message, hint: err.hint, internal: false };
+  const fe = err as Partial<FastifyError> & { code?: string };
+  const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
+  if (status >= 400 && status < 500) {
+    if (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError) {
+      return { status: 400, message: 'The request body is not valid JSON', hint: 'invalidSyntax', internal: false };
+    }
+    if (status === 413 || fe.code === 'FST_REQ_FILE_TOO_LARGE') return { status: 413, message: 'The request is too large', internal: false };
+    if (status === 415) return { status: 415, message: 'Unsupported content type', internal: false };
+    if (status === 429) return { status: 429, message: 'Too many requests; retry later', internal: false };
+    // Fastify's own 4xx messages are written for clients and name no internals.
+    return { status, message: fe.message ?? 'Bad request', internal: false };
+  }
+  return { status: 500, message: 'Internal error; the request id identifies it in the server log', internal: true };
+}

@@ -1,0 +1,18 @@
+import type { FastifyInstance } from 'fastify';
+import type { Ctx } from '../../../domain/context.js';
+import { endSession } from '../../../domain/sessions/resolve-session.js';
+import { clearSessionCookie, sessionToken } from '../../session-cookie.js';
+import { actorOf } from './index.js';
+
+export async function meRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
+  app.get('/me', async (req) => {
+    const a = actorOf(req);
+    return { tenantId: a.tenantId, userId: a.userId, userType: a.userType, displayName: a.displayName, language: a.language };
+  });
+  app.post('/logout', async (req, reply) => {
+    const token = sessionToken(req);
+    if (token) await endSession(ctx, token);
+    clearSessionCookie(reply);
+    return reply.code(204).send();
+  });
+}

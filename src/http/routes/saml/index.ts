@@ -1,0 +1,68 @@
+// SAML SP per tenant: metadata, SP-initiated login (HTTP-Redirect) and the ACS (HTTP-POST).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { tenantUrls } from '../../../config.js';
+import { recordAudit } from '../../../domain/audit/record-audit.js';
+import type { Ctx } from '../../../domain/context.js';
+import { getIdp } from '../../../domain/idp/import-idp-metadata.js';
+import { samlRequestStore } from '../../../domain/sessions/saml-request-store.js';
+import { signInWithSaml } from '../../../domain/sessions/sign-in-with-saml.js';
+import { safeRelayState, serviceProvider, spMetadata, type SpSettings } from '../../../saml/service-provider.js';
+import { SamlRejected, validateSamlResponse } from '../../../saml/validate-response.js';
+import { setSessionCookie } from '../../session-cookie.js';
+import { errorPage, pickLanguage, type PageKey } from './pages.js';
+
+type P = { Params: { tenantId: string } };
+
+export async function samlRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
+  const page = (req: FastifyRequest, reply: FastifyReply, status: number, key: PageKey, lang?: string) =>
+    reply.code(status).type('text/html; charset=utf-8')
+      .send(errorPage(key, pickLanguage(req.headers['accept-language'], lang), `Reference: ${req.id}`));
+
+  async function settings(tenantId: string): Promise<SpSettings | PageKey> {
+    const tenant = await ctx.db.selectFrom('tenants').select('id').where('id', '=', tenantId).executeTakeFirst();
+    if (!tenant) return 'unknown_tenant';
+    const idp = await getIdp(ctx, tenantId);
+    if (!idp) return 'no_idp';
+    return {
+      tenantId, acsUrl: tenantUrls(ctx.config, tenantId).samlUrl, idp,
+      clockSkewMs: ctx.config.samlClockSkewMs, requests: samlRequestStore(ctx, tenantId),
+    };
+  }
+
+  app.get<P>('/saml/:tenantId/metadata', async (req, reply) => {
+    const tenant = await ctx.db.selectFrom('tenants').select('id').where('id', '=', req.params.tenantId).executeTakeFirst();
+    if (!tenant) return page(req, reply, 404, 'unknown_tenant');
+    const xml = spMetadata({ tenantId: tenant.id, acsUrl: tenantUrls(ctx.config, tenant.id).samlUrl });
+    return reply.type('application/samlmetadata+xml; charset=utf-8').send(xml);
+  });
+
+  app.get<P & { Querystring: { RelayState?: string } }>('/saml/:tenantId/login', async (req, reply) => {
+    const s = await settings(req.params.tenantId);
+    if (typeof s === 'string') return page(req, reply, s === 'unknown_tenant' ? 404 : 409, s);
+    const url = await serviceProvider(s).getAuthorizeUrlAsync(safeRelayState(req.query.RelayState), undefined, {});
+    return reply.redirect(url, 302);
+  });
+
+  app.post<P & { Body: Record<string, string> }>('/saml/:tenantId/acs', async (req, reply) => {
+    const tenantId = req.params.tenantId;
+    const s = await settings(tenantId);
+    if (typeof s === 'string') return page(req, reply, s === 'unknown_tenant' ? 404 : 409, s);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    let identity;
+    try {
+      identity = await validateSamlResponse(s, body.SAMLResponse);
+    } catch (err) {
+      if (!(err instanceof SamlRejected)) throw err;
+      req.log.warn({ tenantId, reason: err.reason }, 'SAML response refused');
+      await recordAudit(ctx.db, { tenantId, actor: 'anonymous', action: 'signin.refused', detail: { reason: err.reason.slice(0, 300) } });
+      return page(req, reply, err.code === 'idp_error' ? 401 : 400, err.code);
+    }
+    const result = await signInWithSaml(ctx, tenantId, identity);
+    if (!result.ok) {
+      req.log.warn({ tenantId, reason: result.reason }, 'SAML sign-in refused');
+      return page(req, reply, 403, result.reason === 'replay' ? 'replay' : result.reason);
+    }
+    setSessionCookie(ctx, reply, result.sessionToken);
+    return reply.redirect(safeRelayState(body.RelayState), 303);
+  });
+}

@@ -1,0 +1,71 @@
+// Readable pages for SAML outcomes, in the person's language (from Accept-Language until we know them).
+export type PageKey = 'not_provisioned' | 'inactive' | 'invalid' | 'idp_error' | 'no_idp' | 'replay' | 'unknown_tenant';
+type Lang = 'en' | 'de' | 'fr' | 'it';
+
+const TEXT: Record<Lang, Record<PageKey | 'title' | 'help', string>> = {
+  en: {
+    title: 'Sign-in failed',
+    help: 'If this keeps happening, contact your firm\'s IT and quote the reference below.',
+    not_provisioned: 'Your account has not been set up in SecureExchange. Your firm\'s IT must assign you to the SecureExchange application in Entra ID.',
+    inactive: 'Your SecureExchange account is deactivated.',
+    invalid: 'The sign-in response could not be verified, so you were not signed in.',
+    idp_error: 'Your organisation\'s sign-in service reported an error.',
+    no_idp: 'Single sign-on is not configured yet for this organisation.',
+    replay: 'This sign-in response was already used. Please start the sign-in again.',
+    unknown_tenant: 'This sign-in link is not known.',
+  },
+  de: {
+    title: 'Anmeldung fehlgeschlagen',
+    help: 'Wenn das wieder geschieht, wenden Sie sich an die IT Ihrer Firma und nennen Sie die Referenz unten.',
+    not_provisioned: 'Ihr Konto ist in SecureExchange nicht eingerichtet. Die IT Ihrer Firma muss Sie in Entra ID der Anwendung SecureExchange zuweisen.',
+    inactive: 'Ihr SecureExchange-Konto ist deaktiviert.',
+    invalid: 'Die Anmeldeantwort konnte nicht geprüft werden; Sie wurden nicht angemeldet.',
+    idp_error: 'Der Anmeldedienst Ihrer Organisation hat einen Fehler gemeldet.',
+    no_idp: 'Die einmalige Anmeldung ist für diese Organisation noch nicht eingerichtet.',
+    replay: 'Diese Anmeldeantwort wurde bereits verwendet. Bitte melden Sie sich erneut an.',
+    unknown_tenant: 'Dieser Anmeldelink ist nicht bekannt.',
+  },
+  fr: {
+    title: 'Échec de la connexion',
+    help: 'Si cela se reproduit, contactez l\'informatique de votre entreprise en citant la référence ci-dessous.',
+    not_provisioned: 'Votre compte n\'est pas configuré dans SecureExchange. L\'informatique de votre entreprise doit vous attribuer l\'application SecureExchange dans Entra ID.',
+    inactive: 'Votre compte SecureExchange est désactivé.',
+    invalid: 'La réponse de connexion n\'a pas pu être vérifiée ; vous n\'êtes pas connecté.',
+    idp_error: 'Le service de connexion de votre organisation a signalé une erreur.',
+    no_idp: 'L\'authentification unique n\'est pas encore configurée pour cette organisation.',
+    replay: 'Cette réponse de connexion a déjà été utilisée. Veuillez vous reconnecter.',
+    unknown_tenant: 'Ce lien de connexion est inconnu.',
+  },
+  it: {
+    title: 'Accesso non riuscito',
+    help: 'Se succede di nuovo, contatti l\'IT della sua azienda indicando il riferimento qui sotto.',
+    not_provisioned: 'Il suo account non è configurato in SecureExchange. L\'IT della sua azienda deve assegnarle l\'applicazione SecureExchange in Entra ID.',
+    inactive: 'Il suo account SecureExchange è disattivato.',
+    invalid: 'La risposta di accesso non ha potuto essere verificata; l\'accesso non è avvenuto.',
+    idp_error: 'Il servizio di accesso della sua organizzazione ha segnalato un errore.',
+    no_idp: 'L\'accesso unico non è ancora configurato per questa organizzazione.',
+    replay: 'Questa risposta di accesso è già stata usata. Acceda di nuovo.',
+    unknown_tenant: 'Questo link di accesso non è noto.',
+  },
+};
+
+export function pickLanguage(acceptLanguage: string | undefined, preferred?: string): Lang {
+  const p = preferred?.toLowerCase();
+  if (p && p in TEXT) return p as Lang;
+  for (const part of (acceptLanguage ?? '').split(',')) {
+    const code = part.trim().slice(0, 2).toLowerCase();
+    if (code in TEXT) return code as Lang;
+  }
+  return 'en';
+}
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export function errorPage(key: PageKey, lang: Lang, reference: string): string {
+  const t = TEXT[lang];
+  return `<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escape(t.title)} – SecureExchange</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1a1a1a}h1{font-size:1.4rem}small{color:#555}</style>
+</head><body><main><h1>${escape(t.title)}</h1><p>${escape(t[key])}</p><p>${escape(t.help)}</p><p><small>${escape(reference)}</small></p></main></body></html>`;
+}

@@ -1,0 +1,64 @@
+// SCIM 2.0 under /scim/v2/{tenantId}: bearer token bound to the tenant, SCIM error JSON for every failure
+// (Entra reads nothing else: spec/entra-scim-habits.md), and every request in the tenant's provisioning log.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Ctx } from '../../../domain/context.js';
+import { authenticateScim } from '../../../domain/tenants/authenticate-scim.js';
+import { nowIso } from '../../../storage/db/index.js';
+import { describe } from '../../errors.js';
+import { discoveryRoutes } from './discovery.js';
+import { SCIM_CONTENT_TYPE, scimError } from './reply.js';
+import { userRoutes } from './users.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set once the bearer token is accepted; the provisioning log only records requests of real tenants. */
+    scimTenant?: string;
+    /** Facts for the provisioning log: the user touched, attributes ignored. */
+    scimNote?: { userId?: string; ignored?: string[] };
+  }
+}
+
+export async function scimRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
+  app.decorateRequest('scimTenant', undefined);
+  app.decorateRequest('scimNote', undefined);
+
+  app.addHook('onRequest', async (req: FastifyRequest<{ Params: { tenantId?: string } }>) => {
+    const tenantId = req.params.tenantId ?? '';
+    await authenticateScim(ctx, tenantId, req.headers.authorization);
+    req.scimTenant = tenantId;
+  });
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (!String(reply.getHeader('content-type') ?? '').includes('scim+json') && reply.statusCode !== 204) {
+      reply.type(SCIM_CONTENT_TYPE);
+    }
+    return payload;
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    if (!req.scimTenant) return;
+    const err = (req as FastifyRequest & { scimError?: string }).scimError;
+    const detail = { ...(err ? { error: err } : {}), ...(req.scimNote?.ignored?.length ? { ignored: req.scimNote.ignored } : {}) };
+    try {
+      await ctx.db.insertInto('provisioning_log').values({
+        tenant_id: req.scimTenant, at: nowIso(), method: req.method, path: req.url.slice(0, 2000), status: reply.statusCode,
+        user_id: req.scimNote?.userId ?? null, detail: Object.keys(detail).length ? JSON.stringify(detail) : null,
+      }).execute();
+    } catch (e) {
+      req.log.error({ err: e }, 'could not write the provisioning log');
+    }
+  });
+
+  app.setErrorHandler(async (err, req, reply) => {
+    const d = describe(err);
+    if (d.internal) req.log.error({ err }, 'SCIM request failed');
+    else req.log.info({ status: d.status, reason: d.message }, 'SCIM request refused');
+    (req as FastifyRequest & { scimError?: string }).scimError = d.message;
+    return scimError(reply, d.status, d.message, d.hint);
+  });
+
+  app.setNotFoundHandler(async (_req, reply) => scimError(reply, 404, 'No such SCIM endpoint'));
+
+  await app.register(discoveryRoutes, { ctx });
+  await app.register(userRoutes, { ctx });
+}

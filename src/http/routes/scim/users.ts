@@ -1,0 +1,66 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Ctx } from '../../../domain/context.js';
+import { deleteUser } from '../../../domain/users/delete-user.js';
+import { getUser, listUsers } from '../../../domain/users/find-users.js';
+import { patchUser } from '../../../domain/users/patch-user.js';
+import { provisionUser } from '../../../domain/users/provision-user.js';
+import { replaceUser } from '../../../domain/users/replace-user.js';
+import { invalid } from '../../../errors.js';
+import { listResponse, MAX_PAGE_SIZE } from '../../../scim/discovery.js';
+import { etag, toScim, type ScimUser } from '../../../scim/user-resource.js';
+import { scimBase } from './reply.js';
+
+type P = { Params: { tenantId: string; id: string } };
+type Q = { Params: { tenantId: string }; Querystring: Record<string, string | undefined> };
+
+function positiveInt(raw: string | undefined, name: string, fallback: number, min: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^-?\d+$/.test(raw)) throw invalid(`"${name}" must be an integer`, 'invalidValue');
+  return Math.max(min, Number(raw));
+}
+
+export async function userRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
+  const location = (tenantId: string, id: string) => `${scimBase(ctx, tenantId)}/Users/${id}`;
+  const render = (tenantId: string, u: ScimUser) => toScim(u, location(tenantId, u.id));
+  const note = (req: FastifyRequest, userId: string, ignored?: string[]) => { req.scimNote = { userId, ignored }; };
+
+  app.get<Q>('/Users', async (req) => {
+    const q = req.query;
+    // RFC 7644 §3.4.2.4: 1-based; a startIndex below 1 is read as 1, a count above the maximum is capped.
+    const startIndex = positiveInt(q.startIndex, 'startIndex', 1, 1);
+    const count = Math.min(positiveInt(q.count, 'count', MAX_PAGE_SIZE, 0), MAX_PAGE_SIZE);
+    const { total, users } = await listUsers(ctx, req.params.tenantId, { filter: q.filter, startIndex, count });
+    return listResponse(users.map((u) => render(req.params.tenantId, u)), total, startIndex);
+  });
+
+  app.post<Q>('/Users', async (req, reply) => {
+    const { user, ignored } = await provisionUser(ctx, req.params.tenantId, req.body);
+    note(req, user.id, ignored);
+    if (ignored.length) req.log.info({ ignored }, 'SCIM attributes ignored');
+    return reply.code(201).header('location', location(req.params.tenantId, user.id)).header('etag', etag(user.version))
+      .send(render(req.params.tenantId, user));
+  });
+
+  app.get<P>('/Users/:id', async (req, reply) => {
+    const user = await getUser(ctx, req.params.tenantId, req.params.id);
+    return reply.header('etag', etag(user.version)).send(render(req.params.tenantId, user));
+  });
+
+  app.put<P>('/Users/:id', async (req, reply) => {
+    const { user, ignored } = await replaceUser(ctx, req.params.tenantId, req.params.id, req.body, req.headers['if-match']);
+    note(req, user.id, ignored);
+    return reply.header('etag', etag(user.version)).send(render(req.params.tenantId, user));
+  });
+
+  app.patch<P>('/Users/:id', async (req, reply) => {
+    const { user, ignored } = await patchUser(ctx, req.params.tenantId, req.params.id, req.body, req.headers['if-match']);
+    note(req, user.id, ignored);
+    return reply.header('etag', etag(user.version)).send(render(req.params.tenantId, user));
+  });
+
+  app.delete<P>('/Users/:id', async (req, reply) => {
+    await deleteUser(ctx, req.params.tenantId, req.params.id);
+    note(req, req.params.id);
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,32 @@
+// Server entry point: `npm start`.
+import { openContext } from './bootstrap.js';
+import { ConfigError, loadConfig } from './config.js';
+import { buildApp } from './http/app.js';
+import { createLogger } from './logger.js';
+import { KeyError } from './storage/crypto/keys.js';
+
+async function main() {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const ctx = await openContext(config, log);
+  const app = await buildApp(ctx);
+  const stop = async (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    await app.close();
+    await ctx.db.destroy();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  await app.listen({ port: config.port, host: config.host });
+  log.info({ publicUrl: config.publicUrl, dataDir: config.dataDir }, 'SecureExchange is listening');
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError || err instanceof KeyError) {
+    console.error(`secure-exchange: ${err.message}`);
+  } else {
+    console.error('secure-exchange: failed to start:', err);
+  }
+  process.exit(1);
+});

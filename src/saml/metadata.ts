@@ -1,0 +1,68 @@
+// Reads an IdP's SAML metadata (Entra's Federation Metadata XML): entity ID, the HTTP-Redirect SSO URL
+// and every signing certificate (Entra lists several during a rollover: trust them all). A DOCTYPE is
+// refused outright (entity expansion, external entities), and a BOM is tolerated (old Entra documents).
+import { DOMParser } from '@xmldom/xmldom';
+import { X509Certificate } from 'node:crypto';
+import { invalid } from '../errors.js';
+
+const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
+const DS = 'http://www.w3.org/2000/09/xmldsig#';
+const REDIRECT = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
+export const MAX_METADATA_BYTES = 1024 * 1024;
+
+export interface IdpMetadata {
+  entityId: string;
+  ssoUrl: string;
+  /** PEM certificates, de-duplicated, in document order. */
+  certificates: string[];
+}
+
+function toPem(base64: string): string {
+  const body = base64.replace(/\s+/g, '');
+  const lines = body.match(/.{1,64}/g) ?? [];
+  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+}
+
+export function parseIdpMetadata(xml: string): IdpMetadata {
+  const text = xml.replace(/^\uFEFF/, '');
+  if (text.length > MAX_METADATA_BYTES) throw invalid('The metadata is larger than 1 MiB');
+  if (/<!DOCTYPE/i.test(text)) throw invalid('The metadata contains a DOCTYPE, which is refused');
+  const errors: string[] = [];
+  const doc = new DOMParser({
+    errorHandler: { warning: () => {}, error: (m: string) => errors.push(m), fatalError: (m: string) => errors.push(m) },
+  }).parseFromString(text, 'text/xml');
+  const root = doc?.documentElement;
+  if (errors.length || !root) throw invalid('This is not SAML metadata: the XML could not be read');
+
+  const descriptors = root.localName === 'EntityDescriptor' && root.namespaceURI === MD
+    ? [root]
+    : Array.from(root.getElementsByTagNameNS(MD, 'EntityDescriptor'));
+  for (const ed of descriptors) {
+    const idp = ed.getElementsByTagNameNS(MD, 'IDPSSODescriptor')[0];
+    if (!idp) continue;
+    const entityId = ed.getAttribute('entityID') ?? '';
+    if (!entityId) throw invalid('The metadata has no entityID');
+    const sso = Array.from(idp.getElementsByTagNameNS(MD, 'SingleSignOnService'))
+      .find((s) => s.getAttribute('Binding') === REDIRECT);
+    const ssoUrl = sso?.getAttribute('Location') ?? '';
+    if (!/^https?:\/\//.test(ssoUrl)) throw invalid('The metadata has no HTTP-Redirect SingleSignOnService URL');
+
+    const certificates: string[] = [];
+    for (const kd of Array.from(idp.getElementsByTagNameNS(MD, 'KeyDescriptor'))) {
+      const use = kd.getAttribute('use');
+      if (use && use !== 'signing') continue;
+      for (const c of Array.from(kd.getElementsByTagNameNS(DS, 'X509Certificate'))) {
+        const pem = toPem(c.textContent ?? '');
+        try {
+          new X509Certificate(pem);
+        } catch {
+          throw invalid('The metadata contains a signing certificate that cannot be read');
+        }
+        if (!certificates.includes(pem)) certificates.push(pem);
+      }
+    }
+    if (!certificates.length) throw invalid('The metadata lists no signing certificate');
+    return { entityId, ssoUrl, certificates };
+  }
+  throw invalid('This is not SAML IdP metadata: no IDPSSODescriptor found');
+}

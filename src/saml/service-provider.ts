@@ -1,0 +1,49 @@
+// One node-saml service provider per tenant: entity ID = tenantId, ACS = the tenant's samlUrl, trusting
+// exactly the signing certificates of the tenant's IdP metadata (never a certificate in KeyInfo).
+import { SAML, ValidateInResponseTo, type CacheProvider } from '@node-saml/node-saml';
+import type { IdpMetadata } from './metadata.js';
+
+export interface SpSettings {
+  tenantId: string;
+  acsUrl: string;
+  idp: IdpMetadata;
+  clockSkewMs: number;
+  /** Single-use store of our AuthnRequest ids (database-backed, so any instance can finish a sign-in). */
+  requests: CacheProvider;
+}
+
+export function serviceProvider(s: SpSettings): SAML {
+  return new SAML({
+    issuer: s.tenantId,
+    callbackUrl: s.acsUrl,
+    entryPoint: s.idp.ssoUrl,
+    idpCert: s.idp.certificates,
+    idpIssuer: s.idp.entityId,
+    // Entra signs only the Assertion by default; node-saml 5 would otherwise demand a signed Response.
+    wantAssertionsSigned: true,
+    wantAuthnResponseSigned: false,
+    // Checked by validate-response.ts, which also accepts Entra's `spn:` form of a non-URI Identifier.
+    audience: false,
+    acceptedClockSkewMs: s.clockSkewMs,
+    validateInResponseTo: ValidateInResponseTo.ifPresent,
+    requestIdExpirationPeriodMs: 10 * 60 * 1000,
+    cacheProvider: s.requests,
+    identifierFormat: null,
+    // Entra rejects a RequestedAuthnContext it cannot satisfy (e.g. a password context for an MFA user).
+    disableRequestedAuthnContext: true,
+    signatureAlgorithm: 'sha256',
+  });
+}
+
+export function spMetadata(s: Pick<SpSettings, 'tenantId' | 'acsUrl'>): string {
+  return new SAML({
+    issuer: s.tenantId, callbackUrl: s.acsUrl, idpCert: 'unused-for-metadata', wantAssertionsSigned: true,
+  }).generateServiceProviderMetadata(null);
+}
+
+/** RelayState may only name a local path (no scheme, no host, no `//` or `/\` that browsers read as a host). */
+export function safeRelayState(value: unknown): string {
+  if (typeof value !== 'string' || value.length > 512) return '/';
+  if (!/^\/(?![/\\])[\x21-\x7e]*$/.test(value)) return '/';
+  return value;
+}

@@ -1,0 +1,99 @@
+// Validates a SAML Response posted to a tenant's ACS. Signature, times and InResponseTo are node-saml's
+// (with xml-crypto underneath); this file adds the checks node-saml leaves to the SP, each on the
+// signed assertion node-saml hands back: Issuer, Audience (tenantId or `spn:`+tenantId, Entra's form for
+// a non-URI Identifier), Recipient and Destination = ACS, SHA-1 refused, exactly one objectidentifier.
+import { serviceProvider, type SpSettings } from './service-provider.js';
+
+export const MAX_SAML_RESPONSE_BYTES = 512 * 1024;
+const CLAIM = {
+  objectId: 'http://schemas.microsoft.com/identity/claims/objectidentifier',
+  tenantId: 'http://schemas.microsoft.com/identity/claims/tenantid',
+  email: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
+};
+
+export interface SamlIdentity {
+  nameId: string;
+  objectId: string | undefined;
+  entraTenantId: string | undefined;
+  email: string | undefined;
+  assertionId: string;
+  /** Until when the assertion ID must be remembered against replay. */
+  notOnOrAfter: Date;
+  inResponseTo: string | undefined;
+}
+
+/** A SAML failure: `reason` is for the log and the audit, `code` picks the page shown to the person. */
+export class SamlRejected extends Error {
+  constructor(readonly code: 'invalid' | 'idp_error', readonly reason: string) { super(reason); }
+}
+
+type X = Record<string, any>;
+const first = (v: unknown): X | undefined => (Array.isArray(v) ? v[0] : undefined);
+const text = (v: unknown): string | undefined => {
+  const f = first(v);
+  return typeof f === 'string' ? f : typeof f?._ === 'string' ? f._ : undefined;
+};
+
+function values(attributes: X | undefined, name: string): string[] {
+  const v = attributes?.[name];
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+}
+
+export async function validateSamlResponse(sp: SpSettings, samlResponse: unknown): Promise<SamlIdentity> {
+  if (typeof samlResponse !== 'string' || !samlResponse) throw new SamlRejected('invalid', 'no SAMLResponse in the request');
+  if (samlResponse.length > MAX_SAML_RESPONSE_BYTES) throw new SamlRejected('invalid', 'SAMLResponse too large');
+  if (!/^[A-Za-z0-9+/=\s]+$/.test(samlResponse)) throw new SamlRejected('invalid', 'SAMLResponse is not base64');
+  const xml = Buffer.from(samlResponse, 'base64').toString('utf8');
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new SamlRejected('invalid', 'SAMLResponse contains a DTD');
+  // SHA-1 is selectable in Entra but broken for signatures: refuse it wherever it appears.
+  if (/Algorithm\s*=\s*["'][^"']*(rsa-sha1|xmldsig#sha1)["']/i.test(xml)) throw new SamlRejected('invalid', 'SHA-1 signature or digest refused');
+
+  let profile: X | null;
+  try {
+    ({ profile } = await serviceProvider(sp).validatePostResponseAsync({ SAMLResponse: samlResponse }));
+  } catch (err) {
+    const msg = (err as Error).message ?? String(err);
+    if ((err as Error).name === 'SamlStatusError' || /SAML provider returned/.test(msg)) throw new SamlRejected('idp_error', msg);
+    throw new SamlRejected('invalid', msg);
+  }
+  if (!profile) throw new SamlRejected('invalid', 'no assertion in the response');
+
+  const assertion: X = profile.getAssertion?.()?.Assertion ?? {};
+  if (profile.issuer !== sp.idp.entityId) throw new SamlRejected('invalid', `unexpected Issuer ${profile.issuer}`);
+
+  const audiences = (first(assertion.Conditions)?.AudienceRestriction ?? []).flatMap((r: X) => (r.Audience ?? []).map((a: X) => a?._ ?? a));
+  if (!audiences.some((a: unknown) => a === sp.tenantId || a === `spn:${sp.tenantId}`)) {
+    throw new SamlRejected('invalid', `Audience ${audiences.join(', ') || '(none)'} is not this tenant`);
+  }
+
+  const confirmation = first(first(first(assertion.Subject)?.SubjectConfirmation)?.SubjectConfirmationData)?.$ ?? {};
+  if (confirmation.Recipient !== sp.acsUrl) throw new SamlRejected('invalid', `Recipient ${confirmation.Recipient ?? '(none)'} is not this ACS`);
+  const destination = /<(?:\w+:)?Response\b[^>]*\sDestination\s*=\s*"([^"]*)"/.exec(xml)?.[1];
+  if (destination !== undefined && destination !== sp.acsUrl) throw new SamlRejected('invalid', `Destination ${destination} is not this ACS`);
+
+  const assertionId: unknown = assertion.$?.ID;
+  if (typeof assertionId !== 'string' || !assertionId) throw new SamlRejected('invalid', 'assertion has no ID');
+  const conditionsEnd = first(assertion.Conditions)?.$?.NotOnOrAfter;
+  const until = Date.parse(conditionsEnd ?? confirmation.NotOnOrAfter ?? '');
+  const notOnOrAfter = new Date((Number.isNaN(until) ? Date.now() + 3600_000 : until) + sp.clockSkewMs);
+
+  const attrs = profile.attributes as X | undefined;
+  const objectIds = values(attrs, CLAIM.objectId);
+  const tenantIds = values(attrs, CLAIM.tenantId);
+  // Entra sends exactly one of each; several values means a forged or mangled assertion.
+  if (objectIds.length > 1 || tenantIds.length > 1) throw new SamlRejected('invalid', 'several objectidentifier or tenantid values');
+  const nameId = typeof profile.nameID === 'string' ? profile.nameID : '';
+  if (!nameId && !objectIds.length) throw new SamlRejected('invalid', 'neither NameID nor objectidentifier');
+
+  return {
+    nameId,
+    objectId: objectIds[0],
+    entraTenantId: tenantIds[0],
+    email: values(attrs, CLAIM.email)[0],
+    assertionId,
+    notOnOrAfter,
+    inResponseTo: typeof profile.inResponseTo === 'string' ? profile.inResponseTo : undefined,
+  };
+}
+

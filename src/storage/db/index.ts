@@ -1,0 +1,45 @@
+// The one data layer: a Kysely instance over better-sqlite3, migrated to the latest schema at open.
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import type { Database } from './schema.js';
+import * as m0001 from './migrations/0001_initial.js';
+
+export type Db = Kysely<Database>;
+export type { Database } from './schema.js';
+
+const migrations: Record<string, Migration> = { '0001_initial': m0001 };
+
+class StaticMigrations implements MigrationProvider {
+  async getMigrations() { return migrations; }
+}
+
+export async function openDatabase(file: string): Promise<Db> {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const sqlite = new SQLite(file);
+  // The database holds hashes and wrapped keys: readable by the service's user only.
+  fs.chmodSync(file, 0o600);
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: an acknowledged write (a provisioned user, an uploaded document) survives a power cut.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  // Server and CLI may write at once; wait for the lock instead of failing with SQLITE_BUSY.
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const { error, results } = await new Migrator({ db, provider: new StaticMigrations() }).migrateToLatest();
+  if (error) {
+    await db.destroy();
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed: ${(error as Error).message ?? error}`);
+  }
+  return db;
+}
+
+/** SQLite and PostgreSQL both report unique violations with recognisable codes. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e?.code === '23505';
+}
+
+export const nowIso = () => new Date().toISOString();

@@ -1,0 +1,135 @@
+import type { Kysely } from 'kysely';
+
+// Only portable column types (text, integer, bigint) so the same migration runs on SQLite and PostgreSQL.
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema.createTable('tenants')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.notNull().unique())
+    .addColumn('default_language', 'text', (c) => c.notNull())
+    .addColumn('username', 'text', (c) => c.notNull().unique())
+    .addColumn('password_hash', 'text', (c) => c.notNull())
+    .addColumn('wrapped_key', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+
+  await db.schema.createTable('scim_tokens')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
+    .addColumn('token_hash', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('last_used_at', 'text')
+    .addColumn('revoked_at', 'text')
+    .execute();
+  await db.schema.createIndex('scim_tokens_tenant').on('scim_tokens').column('tenant_id').execute();
+
+  await db.schema.createTable('users')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
+    .addColumn('user_name', 'text', (c) => c.notNull())
+    .addColumn('user_name_key', 'text', (c) => c.notNull())
+    .addColumn('external_id', 'text')
+    .addColumn('active', 'integer', (c) => c.notNull())
+    .addColumn('given_name', 'text', (c) => c.notNull())
+    .addColumn('family_name', 'text', (c) => c.notNull())
+    .addColumn('formatted_name', 'text')
+    .addColumn('display_name', 'text')
+    .addColumn('email', 'text', (c) => c.notNull())
+    .addColumn('mobile', 'text', (c) => c.notNull())
+    .addColumn('preferred_language', 'text', (c) => c.notNull())
+    .addColumn('user_type', 'text', (c) => c.notNull())
+    .addColumn('version', 'integer', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute();
+  // The unique indexes are what makes concurrent duplicate POSTs safe: one insert wins, the rest conflict.
+  await db.schema.createIndex('users_tenant_username').on('users').columns(['tenant_id', 'user_name_key']).unique().execute();
+  await db.schema.createIndex('users_tenant_external').on('users').columns(['tenant_id', 'external_id']).unique().execute();
+
+  await db.schema.createTable('idp_configs')
+    .addColumn('tenant_id', 'text', (c) => c.primaryKey().references('tenants.id'))
+    .addColumn('entity_id', 'text', (c) => c.notNull())
+    .addColumn('sso_url', 'text', (c) => c.notNull())
+    .addColumn('certificates', 'text', (c) => c.notNull())
+    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute();
+
+  await db.schema.createTable('saml_requests')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .execute();
+
+  await db.schema.createTable('saml_replay')
+    .addColumn('tenant_id', 'text', (c) => c.notNull())
+    .addColumn('assertion_id', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('saml_replay_pk', ['tenant_id', 'assertion_id'])
+    .execute();
+
+  await db.schema.createTable('sessions')
+    .addColumn('id_hash', 'text', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
+
+  await db.schema.createTable('exchanges')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
+    .addColumn('owner_id', 'text', (c) => c.notNull())
+    .addColumn('title', 'text', (c) => c.notNull())
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('exchanges_tenant').on('exchanges').column('tenant_id').execute();
+
+  await db.schema.createTable('documents')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'text', (c) => c.notNull())
+    .addColumn('exchange_id', 'text', (c) => c.notNull().references('exchanges.id'))
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('content_type', 'text', (c) => c.notNull())
+    .addColumn('size', 'bigint', (c) => c.notNull())
+    .addColumn('sha256', 'text', (c) => c.notNull())
+    .addColumn('blob_key', 'text', (c) => c.notNull())
+    .addColumn('wrapped_key', 'text', (c) => c.notNull())
+    .addColumn('segment_size', 'integer', (c) => c.notNull())
+    .addColumn('uploaded_by', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('documents_exchange').on('documents').column('exchange_id').execute();
+
+  await db.schema.createTable('audit_log')
+    .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('tenant_id', 'text', (c) => c.notNull())
+    .addColumn('at', 'text', (c) => c.notNull())
+    .addColumn('actor', 'text', (c) => c.notNull())
+    .addColumn('action', 'text', (c) => c.notNull())
+    .addColumn('target', 'text')
+    .addColumn('detail', 'text')
+    .addColumn('prev_hash', 'text', (c) => c.notNull())
+    .addColumn('hash', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('audit_tenant_seq').on('audit_log').columns(['tenant_id', 'seq']).execute();
+
+  await db.schema.createTable('provisioning_log')
+    .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('tenant_id', 'text', (c) => c.notNull())
+    .addColumn('at', 'text', (c) => c.notNull())
+    .addColumn('method', 'text', (c) => c.notNull())
+    .addColumn('path', 'text', (c) => c.notNull())
+    .addColumn('status', 'integer', (c) => c.notNull())
+    .addColumn('user_id', 'text')
+    .addColumn('detail', 'text')
+    .execute();
+  await db.schema.createIndex('provisioning_tenant_seq').on('provisioning_log').columns(['tenant_id', 'seq']).execute();
+}
+
+export async function down(): Promise<void> {
+  throw new Error('SecureExchange migrations are forward-only');
+}
