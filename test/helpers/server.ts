@@ -1,0 +1,88 @@
+// Starts the real, built server (dist/) as a child process on a free loopback port with a fresh data
+// folder, and runs the real operator CLI against the same configuration.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const sharedDir = path.resolve(repoRoot, '../shared');
+const run = promisify(execFile);
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  /** Everything the server wrote to stdout and stderr so far. */
+  output(): string;
+  cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  stop(): Promise<void>;
+}
+
+export async function startServer(extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sx-test-'));
+  const url = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, DATA_DIR: dataDir, LOG_LEVEL: 'info', ...extraEnv,
+  };
+  delete env.SECURE_EXCHANGE_MASTER_KEY;
+  if (extraEnv.SECURE_EXCHANGE_MASTER_KEY) env.SECURE_EXCHANGE_MASTER_KEY = extraEnv.SECURE_EXCHANGE_MASTER_KEY;
+  let out = '';
+  const child: ChildProcess = spawn(process.execPath, [path.join(repoRoot, 'dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (d) => { out += d; });
+  child.stderr!.on('data', (d) => { out += d; });
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${out}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) { child.kill(); throw new Error(`server did not start:\n${out}`); }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url, port, dataDir, env,
+    output: () => out,
+    async cli(args) {
+      try {
+        const { stdout, stderr } = await run(process.execPath, [path.join(repoRoot, 'bin/secure-exchange.js'), ...args], { env });
+        return { code: 0, stdout, stderr };
+      } catch (err) {
+        const e = err as { code?: number; stdout?: string; stderr?: string };
+        return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+      }
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TenantValues { tenantId: string; scimUrl: string; samlUrl: string; bearerToken: string; username: string; password: string }
+
+export async function createTenant(server: RunningServer, name: string, id?: string): Promise<TenantValues> {
+  const r = await server.cli(['tenant', 'create', '--name', name, ...(id ? ['--id', id] : []), '--json']);
+  if (r.code !== 0) throw new Error(`tenant create failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as TenantValues;
+}
