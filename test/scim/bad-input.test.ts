@@ -1,0 +1,154 @@
+// Bad SCIM input gets SCIM error JSON with the right status and scimType, and changes nothing.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { countRows } from '../helpers/db.js';
+import { entraUser, patchOp, scim } from '../helpers/scim.js';
+import { createTenant, startServer, type RunningServer, type TenantValues } from '../helpers/server.js';
+
+const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+function assertScimError(r: { status: number; body: any; headers: Headers }, status: number, scimType?: string) {
+  assert.equal(r.status, status, JSON.stringify(r.body));
+  assert.match(r.headers.get('content-type') ?? '', /application\/scim\+json/);
+  assert.deepEqual(r.body.schemas, [ERROR]);
+  assert.equal(r.body.status, String(status));
+  if (scimType) assert.equal(r.body.scimType, scimType);
+  assert.equal(typeof r.body.detail, 'string');
+  assert.doesNotMatch(JSON.stringify(r.body), /at .*\.(js|ts):\d+|node_modules|\/src\//, 'no stack or path');
+}
+
+describe('SCIM bad input', () => {
+  let server: RunningServer;
+  let a: TenantValues;
+  let b: TenantValues;
+  before(async () => {
+    server = await startServer();
+    a = await createTenant(server, 'A');
+    b = await createTenant(server, 'B');
+  });
+  after(async () => server?.stop());
+
+  const users = () => countRows(server.dataDir, 'users');
+
+  it('a body that is not JSON is 400 invalidSyntax', async () => {
+    assertScimError(await scim(a, 'POST', '/Users', '{"userName": '), 400, 'invalidSyntax');
+    assertScimError(await scim(a, 'POST', '/Users', '[1,2'), 400, 'invalidSyntax');
+    assertScimError(await scim(a, 'POST', '/Users', '"just a string"'), 400, 'invalidSyntax');
+    assert.equal(users(), 0);
+  });
+
+  for (const [label, mutate, attr] of [
+    ['userName', (u: any) => { delete u.userName; }, 'userName'],
+    ['the work email', (u: any) => { delete u.emails; }, 'emails[type eq "work"].value'],
+    ['givenName', (u: any) => { delete u.name.givenName; }, 'name.givenName'],
+    ['familyName', (u: any) => { u.name.familyName = ''; }, 'name.familyName'],
+    ['the mobile number', (u: any) => { u.phoneNumbers = []; }, 'phoneNumbers[type eq "mobile"].value'],
+    ['userType', (u: any) => { delete u.userType; }, 'userType'],
+  ] as const) {
+    it(`a missing ${label} is 400 and the error names it`, async () => {
+      const body = entraUser();
+      mutate(body);
+      const r = await scim(a, 'POST', '/Users', body);
+      assertScimError(r, 400, 'invalidValue');
+      assert.ok(r.body.detail.includes(attr), r.body.detail);
+      assert.equal(users(), 0);
+    });
+  }
+
+  it('wrong types and values are 400, never 500', async () => {
+    for (const body of [
+      { ...entraUser(), userType: 'SUPERUSER' },
+      { ...entraUser(), preferredLanguage: 'ES' },
+      { ...entraUser(), active: 'maybe' },
+      { ...entraUser(), userName: 42 },
+      { ...entraUser(), emails: 'a@b.c' },
+      { ...entraUser(), emails: [{ type: 'work', value: 'not-an-address' }] },
+      { ...entraUser(), name: 'Alice' },
+    ]) {
+      assertScimError(await scim(a, 'POST', '/Users', body), 400);
+    }
+    assert.equal(users(), 0);
+  });
+
+  it('an unknown tenant, a wrong token, no token and another tenant\'s token are all 401', async () => {
+    const made = await scim(a, 'POST', '/Users', entraUser());
+    assert.equal(made.status, 201);
+    const id = made.body.id;
+    const before = users();
+    assertScimError(await scim({ scimUrl: `${server.url}/scim/v2/no-such-tenant`, bearerToken: a.bearerToken }, 'GET', '/Users'), 401);
+    assertScimError(await scim({ scimUrl: a.scimUrl, bearerToken: 'x'.repeat(43) }, 'GET', '/Users'), 401);
+    assertScimError(await scim({ scimUrl: a.scimUrl, bearerToken: b.bearerToken }, 'GET', `/Users/${id}`), 401);
+    assertScimError(await scim({ scimUrl: a.scimUrl, bearerToken: b.bearerToken }, 'POST', '/Users', entraUser()), 401);
+    assertScimError(await scim({ scimUrl: a.scimUrl, bearerToken: b.bearerToken }, 'DELETE', `/Users/${id}`), 401);
+    const noAuth = await fetch(`${a.scimUrl}/Users`);
+    assert.equal(noAuth.status, 401);
+    assert.equal(users(), before);
+    // Tenant B's own token cannot see A's user either: 404, as for a missing id.
+    assertScimError(await scim(b, 'GET', `/Users/${id}`), 404);
+    assertScimError(await scim(b, 'PATCH', `/Users/${id}`, patchOp({ op: 'Replace', path: 'active', value: 'False' })), 404);
+    assert.equal((await scim(a, 'GET', `/Users/${id}`)).body.active, true);
+  });
+
+  it('duplicates are 409 uniqueness, userName compared case-insensitively', async () => {
+    const u = entraUser();
+    assert.equal((await scim(a, 'POST', '/Users', u)).status, 201);
+    const before = users();
+    assertScimError(await scim(a, 'POST', '/Users', { ...u, externalId: 'other', userName: u.userName.toUpperCase() }), 409, 'uniqueness');
+    assertScimError(await scim(a, 'POST', '/Users', { ...entraUser(), externalId: u.externalId }), 409, 'uniqueness');
+    assert.equal(users(), before);
+  });
+
+  it('changing userName is 400 mutability and changes nothing', async () => {
+    const made = await scim(a, 'POST', '/Users', entraUser());
+    const id = made.body.id;
+    assertScimError(await scim(a, 'PATCH', `/Users/${id}`, patchOp({ op: 'Replace', path: 'userName', value: 'new@contoso.example' })), 400, 'mutability');
+    assertScimError(await scim(a, 'PUT', `/Users/${id}`, { ...entraUser(), userName: 'other@contoso.example' }), 400, 'mutability');
+    const after = await scim(a, 'GET', `/Users/${id}`);
+    assert.equal(after.body.userName, made.body.userName);
+    assert.equal(after.body.meta.version, made.body.meta.version);
+  });
+
+  it('a PATCH with one bad operation changes nothing (all-or-nothing)', async () => {
+    const made = await scim(a, 'POST', '/Users', entraUser());
+    const r = await scim(a, 'PATCH', `/Users/${made.body.id}`, patchOp(
+      { op: 'Replace', path: 'name.givenName', value: 'Changed' },
+      { op: 'Replace', path: 'userType', value: 'ROOT' },
+    ));
+    assertScimError(r, 400, 'invalidValue');
+    assert.equal((await scim(a, 'GET', `/Users/${made.body.id}`)).body.name.givenName, 'Given');
+    assertScimError(await scim(a, 'PATCH', `/Users/${made.body.id}`, { Operations: [{ op: 'move', path: 'active' }] }), 400, 'invalidSyntax');
+    assertScimError(await scim(a, 'PATCH', `/Users/${made.body.id}`, { Operations: 'x' }), 400, 'invalidSyntax');
+  });
+
+  it('bad filters are 400 invalidFilter', async () => {
+    for (const f of ['userName eq', 'userName foo "x"', '(userName eq "x"', 'userName eq "x")', 'password eq "x"', 'userName eq "unterminated', 'active gt true', '']) {
+      const r = await scim(a, 'GET', `/Users?filter=${encodeURIComponent(f)}`);
+      if (f === '') { assert.equal(r.status, 200); continue; }
+      assertScimError(r, 400, 'invalidFilter');
+    }
+    assertScimError(await scim(a, 'GET', '/Users?startIndex=abc'), 400, 'invalidValue');
+  });
+
+  it('unknown ids and endpoints are SCIM 404s; group writes a SCIM error; group reads an empty list', async () => {
+    assertScimError(await scim(a, 'GET', '/Users/00000000-0000-0000-0000-000000000000'), 404);
+    assertScimError(await scim(a, 'DELETE', '/Users/nope'), 404);
+    assertScimError(await scim(a, 'GET', '/Nope'), 404);
+    assertScimError(await scim(a, 'POST', '/Groups', { displayName: 'g' }), 501);
+    const groups = await scim(a, 'GET', '/Groups?filter=displayName+eq+%22x%22');
+    assert.equal(groups.status, 200);
+    assert.equal(groups.body.totalResults, 0);
+  });
+
+  it('If-Match is honoured when sent: a stale version is 412', async () => {
+    const made = await scim(a, 'POST', '/Users', entraUser());
+    const op = patchOp({ op: 'Replace', path: 'name.givenName', value: 'X' });
+    assertScimError(await scim(a, 'PATCH', `/Users/${made.body.id}`, op, { 'if-match': 'W/"99"' }), 412);
+    assert.equal((await scim(a, 'PATCH', `/Users/${made.body.id}`, op, { 'if-match': made.body.meta.version })).status, 200);
+  });
+
+  it('every request of the tenant is in its provisioning log, with the reason of failures', () => {
+    const failures = countRows(server.dataDir, 'provisioning_log', 'tenant_id = ? and status >= 400 and detail is not null', a.tenantId);
+    assert.ok(failures >= 10, `failures logged: ${failures}`);
+    assert.equal(countRows(server.dataDir, 'provisioning_log', 'tenant_id = ?', 'no-such-tenant'), 0);
+  });
+});
