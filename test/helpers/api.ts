@@ -15,7 +15,7 @@ export async function api(browser: Browser, base: string, method: string, path: 
 
 export async function uploadFile(browser: Browser, base: string, exchangeId: string, name: string, bytes: Uint8Array, field = 'file') {
   const form = new FormData();
-  form.set(field, new Blob([bytes]), name);
+  form.set(field, new Blob([bytes as Uint8Array<ArrayBuffer>]), name);
   const res = await browser.fetch(`${base}/api/exchanges/${exchangeId}/documents`, { method: 'POST', body: form });
   return { status: res.status, body: await res.json() as any };
 }
