@@ -26,6 +26,7 @@ export async function freePort(): Promise<number> {
 export interface RunningServer {
   url: string;
   port: number;
+  pid: number;
   dataDir: string;
   env: NodeJS.ProcessEnv;
   /** Everything the server wrote to stdout and stderr so far. */
@@ -57,7 +58,7 @@ export async function startServer(extraEnv: NodeJS.ProcessEnv = {}): Promise<Run
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
-    url, port, dataDir, env,
+    url, port, pid: child.pid!, dataDir, env,
     output: () => out,
     async cli(args) {
       try {

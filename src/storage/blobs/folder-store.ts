@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Writable, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobStore } from './store.js';
 
@@ -22,27 +22,16 @@ export class FolderBlobStore implements BlobStore {
   async put(key: string, source: Readable): Promise<{ bytes: number }> {
     const final = this.pathOf(key);
     const tmp = path.join(this.root, 'tmp', `${key}.${crypto.randomBytes(6).toString('hex')}`);
-    let bytes = 0;
-    const fh = await fs.promises.open(tmp, 'wx', 0o600);
+    // Large buffered writes (writev of queued segments) rather than one syscall per 64 KiB segment.
+    const out = fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600, highWaterMark: 1024 * 1024 });
     try {
-      await pipeline(source, new Writable({
-        write(chunk: Buffer, _enc, done) {
-          bytes += chunk.length;
-          fh.write(chunk).then(() => done(), done);
-        },
-        writev(chunks, done) {
-          const bufs = chunks.map((c) => c.chunk as Buffer);
-          bytes += bufs.reduce((n, b) => n + b.length, 0);
-          fh.writev(bufs).then(() => done(), done);
-        },
-      }));
-      await fh.datasync();
-      await fh.close();
+      await pipeline(source, out);
+      await datasync(tmp);
       await fs.promises.mkdir(path.dirname(final), { recursive: true, mode: 0o700 });
       await fs.promises.rename(tmp, final);
-      return { bytes };
+      return { bytes: out.bytesWritten };
     } catch (err) {
-      await fh.close().catch(() => {});
+      out.destroy();
       await fs.promises.rm(tmp, { force: true });
       throw err;
     }
@@ -54,5 +43,15 @@ export class FolderBlobStore implements BlobStore {
 
   async delete(key: string): Promise<void> {
     await fs.promises.rm(this.pathOf(key), { force: true });
+  }
+}
+
+/** Flushes a finished file to the disk before it is renamed into place: a crash never exposes a torn blob. */
+async function datasync(file: string) {
+  const fh = await fs.promises.open(file, 'r+');
+  try {
+    await fh.datasync();
+  } finally {
+    await fh.close();
   }
 }
