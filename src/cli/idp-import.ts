@@ -7,14 +7,19 @@ import { options, UsageError } from './index.js';
 export async function idpImport(ctx: Ctx, args: string[]) {
   const o = options(args, { tenant: { type: 'string' }, metadata: { type: 'string' }, json: { type: 'boolean' } });
   if (!o.tenant || !o.metadata) throw new UsageError('--tenant and --metadata are required');
+  const tenant = await ctx.db.selectFrom('tenants').select('id').where('id', '=', o.tenant).executeTakeFirst();
+  if (!tenant) throw invalid(`No tenant "${o.tenant}" (see: secure-exchange tenant list)`);
   let xml: string;
-  if (/^https?:\/\//i.test(o.metadata)) {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(o.metadata)) {
+    if (!/^https?:\/\//i.test(o.metadata)) throw invalid(`--metadata must be a file or an http(s) URL, not ${o.metadata}`);
     xml = await fetchMetadata(o.metadata);
   } else {
     try {
       xml = await fs.readFile(o.metadata, 'utf8');
     } catch (err) {
-      throw invalid(`Cannot read ${o.metadata}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (err as Error).message;
+      throw invalid(`Cannot read ${o.metadata}: ${why}`);
     }
   }
   const md = await importIdpMetadata(ctx, o.tenant, xml, o.metadata);

@@ -1,6 +1,7 @@
 // `secure-exchange`: the operator's commands, on the same configuration (env vars) as the server.
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { createLogger } from '../logger.js';
 import { openContext } from '../bootstrap.js';
 import { ConfigError, loadConfig } from '../config.js';
 import type { Ctx } from '../domain/context.js';
@@ -50,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const ctx = await openContext(config, pino({ level: 'warn' }, pino.destination(2)));
+  const ctx = await openContext(config, createLogger('warn', pino.destination(2)));
   try {
     await handler(ctx, argv.slice(2));
     return 0;

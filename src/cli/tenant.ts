@@ -11,14 +11,14 @@ export async function tenantCreate(ctx: Ctx, args: string[]) {
     console.log(JSON.stringify({ tenantId: t.tenantId, scimUrl: t.scimUrl, samlUrl: t.samlUrl, bearerToken: t.bearerToken, username: t.username, password: t.password }));
     return;
   }
-  console.log(`Tenant "${o.name}" created. Hand these four values to the firm's IT (Entra ID guide):
+  console.log(`Tenant "${o.name}" created. Hand these four values to the firm's IT for Entra ID (see the integration guide):
 
   Tenant URL (SCIM endpoint):       ${t.scimUrl}
   Secret Token (bearer token):      ${t.bearerToken}
   Reply URL (SAML ACS):             ${t.samlUrl}
   Identifier (Entity ID, tenantId): ${t.tenantId}
 
-Tenant console sign-in (for the firm's super user):
+The tenant's own sign-in, for the firm's super user only (not for Entra; tenants never sign in by SAML):
   username: ${t.username}
   password: ${t.password}
 
@@ -32,5 +32,10 @@ export async function tenantList(ctx: Ctx, args: string[]) {
     console.log(JSON.stringify(rows.map((r) => ({ tenantId: r.id, name: r.name, language: r.default_language, createdAt: r.created_at }))));
     return;
   }
+  if (!rows.length) {
+    console.error(`No tenants in ${ctx.config.dataDir} (DATA_DIR; a relative one is read from the current folder).`);
+    return;
+  }
+  console.log('TENANT ID\tNAME\tLANGUAGE\tCREATED');
   for (const r of rows) console.log(`${r.id}\t${r.name}\t${r.default_language}\t${r.created_at}`);
 }

@@ -5,7 +5,8 @@ import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Ctx } from '../domain/context.js';
-import { describe } from './errors.js';
+import { sendError, sendNotFound } from './error-responses.js';
+import { checkDepth } from './json-depth.js';
 import { apiRoutes } from './routes/api/index.js';
 import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
@@ -24,6 +25,8 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
       return typeof sent === 'string' && /^[\w.-]{8,64}$/.test(sent) ? sent : crypto.randomUUID();
     },
     trustProxy: false,
+    // Malformed URLs (bad percent-encoding, overlong parameters) answer in the path's protocol too.
+    frameworkErrors: (err, req, reply) => sendError(Object.assign(err, { statusCode: 400 }), req, reply),
     routerOptions: { ignoreTrailingSlash: true },
   });
   app.addHook('onSend', async (req, reply, payload) => {
@@ -32,24 +35,32 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
   });
 
   // Entra sends `application/scim+json`, which Fastify answers with 415 unless it is registered.
-  app.addContentTypeParser(['application/scim+json'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  // Both JSON types are depth-checked: a body nested thousands deep would exhaust the stack later.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(['application/json', 'application/scim+json'], { parseAs: 'string' }, (req, body, done) => {
+    json(req, body as string, (err, value) => (err ? done(err, undefined) : done(checkDepth(value), value)));
+  });
   // The ACS receives HTML form posts (SAML HTTP-POST binding).
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
 
   await app.register(helmet, {
-    contentSecurityPolicy: { directives: { 'default-src': ["'self'"], 'frame-ancestors': ["'none'"], 'form-action': ["'self'", 'https:', 'http:'] } },
+    contentSecurityPolicy: {
+      directives: {
+        'default-src': ["'self'"], 'frame-ancestors': ["'none'"], 'form-action': ["'self'", 'https:', 'http:'],
+        // Only where the service is published over https; on plain http it would break every sub-request.
+        'upgrade-insecure-requests': ctx.config.publicUrl.startsWith('https:') ? [] : null,
+      },
+    },
     hsts: ctx.config.publicUrl.startsWith('https:'),
   });
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: ctx.config.maxUploadBytes, files: 1, fields: 10, parts: 20 } });
 
-  app.setErrorHandler(async (err, req, reply) => {
-    const d = describe(err);
-    if (d.internal) req.log.error({ err }, 'request failed');
-    return reply.code(d.status).send({ error: { status: d.status, message: d.message } });
-  });
+  app.setErrorHandler(async (err, req, reply) => sendError(err, req, reply));
+  app.setNotFoundHandler(async (req, reply) => sendNotFound(req, reply));
 
   await app.register(healthRoutes, { ctx });
   await app.register(homeRoutes, { ctx });

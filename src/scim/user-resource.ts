@@ -26,6 +26,11 @@ export interface UserFields {
   userType: UserType;
 }
 
+/** What a SCIM body said: `active` undefined when absent, so each write decides what absence means. */
+export interface ReadFields extends Omit<UserFields, 'active'> {
+  active: boolean | undefined;
+}
+
 /** A stored user as the SCIM layer sees it. */
 export interface ScimUser extends UserFields {
   id: string;
@@ -105,7 +110,7 @@ function findUserType(body: Json): unknown {
 }
 
 export interface ParsedUser {
-  fields: UserFields;
+  fields: ReadFields;
   /** Attributes received that SecureExchange does not keep (noted in the provisioning log). */
   ignored: string[];
 }
@@ -140,7 +145,7 @@ export function parseUser(body: unknown): ParsedUser {
     fields: {
       userName: str(prop(body, 'userName'), 'userName', { required: true })!.trim(),
       externalId: str(prop(body, 'externalId'), 'externalId', { required: false }),
-      active: active === undefined ? true : parseBoolean(active, 'active'),
+      active: active === undefined ? undefined : parseBoolean(active, 'active'),
       givenName: str(prop(nameObj, 'givenName'), 'name.givenName', { required: true })!,
       familyName: str(prop(nameObj, 'familyName'), 'name.familyName', { required: true })!,
       formattedName: str(prop(nameObj, 'formatted'), 'name.formatted', { required: false }),

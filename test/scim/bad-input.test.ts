@@ -39,10 +39,10 @@ describe('SCIM bad input', () => {
 
   for (const [label, mutate, attr] of [
     ['userName', (u: any) => { delete u.userName; }, 'userName'],
-    ['the work email', (u: any) => { delete u.emails; }, 'emails[type eq "work"].value'],
+    ['work email', (u: any) => { delete u.emails; }, 'emails[type eq "work"].value'],
     ['givenName', (u: any) => { delete u.name.givenName; }, 'name.givenName'],
     ['familyName', (u: any) => { u.name.familyName = ''; }, 'name.familyName'],
-    ['the mobile number', (u: any) => { u.phoneNumbers = []; }, 'phoneNumbers[type eq "mobile"].value'],
+    ['mobile number', (u: any) => { u.phoneNumbers = []; }, 'phoneNumbers[type eq "mobile"].value'],
     ['userType', (u: any) => { delete u.userType; }, 'userType'],
   ] as const) {
     it(`a missing ${label} is 400 and the error names it`, async () => {
@@ -133,7 +133,7 @@ describe('SCIM bad input', () => {
     assertScimError(await scim(a, 'GET', '/Users/00000000-0000-0000-0000-000000000000'), 404);
     assertScimError(await scim(a, 'DELETE', '/Users/nope'), 404);
     assertScimError(await scim(a, 'GET', '/Nope'), 404);
-    assertScimError(await scim(a, 'POST', '/Groups', { displayName: 'g' }), 501);
+    assertScimError(await scim(a, 'POST', '/Groups', { displayName: 'g' }), 405);
     const groups = await scim(a, 'GET', '/Groups?filter=displayName+eq+%22x%22');
     assert.equal(groups.status, 200);
     assert.equal(groups.body.totalResults, 0);
@@ -150,5 +150,69 @@ describe('SCIM bad input', () => {
     const failures = countRows(server.dataDir, 'provisioning_log', 'tenant_id = ? and status >= 400 and detail is not null', a.tenantId);
     assert.ok(failures >= 10, `failures logged: ${failures}`);
     assert.equal(countRows(server.dataDir, 'provisioning_log', 'tenant_id = ?', 'no-such-tenant'), 0);
+  });
+});
+
+// Inputs found by a hostile-input review; each once answered 500 or did the wrong thing.
+describe('SCIM hostile input, kept as regressions', () => {
+  let server: RunningServer;
+  let t: TenantValues;
+  before(async () => {
+    server = await startServer();
+    t = await createTenant(server, 'Hostile');
+  });
+  after(async () => server?.stop());
+
+  it('a startIndex beyond any integer the database takes is an empty page, not a 500', async () => {
+    for (const s of ['99999999999999999999', '9223372036854775808']) {
+      const r = await scim(t, 'GET', `/Users?startIndex=${s}`);
+      assert.equal(r.status, 200);
+      assert.deepEqual(r.body.Resources, []);
+    }
+  });
+
+  it('a filter given twice is 400 invalidFilter', async () => {
+    assertScimError(await scim(t, 'GET', '/Users?filter=a&filter=b'), 400, 'invalidFilter');
+  });
+
+  it('a body nested thousands deep is 400, not a stack overflow', async () => {
+    const u = await scim(t, 'POST', '/Users', entraUser());
+    const n = 4000;
+    const deep = `{"Operations":[{"op":"add","path":"x","value":${'['.repeat(n)}${']'.repeat(n)}}]}`;
+    assertScimError(await scim(t, 'PATCH', `/Users/${u.body.id}`, deep), 400, 'invalidValue');
+    assertScimError(await scim(t, 'POST', '/Users', `{"a":${'{"b":'.repeat(n)}1${'}'.repeat(n)}}`), 400);
+    assert.equal((await scim(t, 'GET', `/Users/${u.body.id}`)).body.meta.version, 'W/"1"');
+  });
+
+  it('dates outside years 1–9999 in a filter are 400, not a wrong answer', async () => {
+    for (const d of ['+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00Z']) {
+      assertScimError(await scim(t, 'GET', `/Users?filter=${encodeURIComponent(`meta.created gt "${d}"`)}`), 400, 'invalidFilter');
+    }
+  });
+
+  it('remove active leaves the user inactive; a PUT without active does not re-activate', async () => {
+    const u = await scim(t, 'POST', '/Users', entraUser());
+    const removed = await scim(t, 'PATCH', `/Users/${u.body.id}`, patchOp({ op: 'remove', path: 'active' }));
+    assert.equal(removed.status, 200);
+    assert.equal(removed.body.active, false);
+    const body: any = entraUser({ userName: u.body.userName });
+    delete body.active;
+    const put = await scim(t, 'PUT', `/Users/${u.body.id}`, body);
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    assert.equal(put.body.active, false);
+  });
+
+  it('writes to /Groups are a SCIM error, never a 5xx', async () => {
+    for (const m of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+      const r = await scim(t, m, m === 'POST' ? '/Groups' : '/Groups/g1', m === 'DELETE' ? undefined : { displayName: 'g' });
+      assertScimError(r, 405);
+    }
+  });
+
+  it('malformed URLs answer SCIM error JSON', async () => {
+    assertScimError(await scim(t, 'GET', '/Users/%zz'), 400);
+    const r = await fetch(`${server.url}/scim/v2/%E0%A4%A/Users`, { headers: { authorization: `Bearer ${t.bearerToken}` } });
+    assert.equal(r.status, 400);
+    assert.match(r.headers.get('content-type') ?? '', /scim\+json/);
   });
 });

@@ -2,7 +2,7 @@
 // blob store; the document row is written only after the blob is durably stored, so a broken upload
 // leaves no visible document (and the blob store removes its partial file).
 import crypto from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import { AppError, invalid } from '../../errors.js';
 import { newKey, wrapKey } from '../../storage/crypto/keys.js';
 import { DEFAULT_SEGMENT_SIZE, EncryptStream } from '../../storage/crypto/segmented-gcm.js';
@@ -21,6 +21,12 @@ export function cleanFileName(raw: string | undefined): string {
   if (!name) throw invalid('The file needs a name');
   if (name.length > 255) throw invalid('The file name must be at most 255 characters');
   return name;
+}
+
+/** Errors of the client's byte stream (busboy's, or the connection's), as opposed to failures of ours. */
+function isClientStreamError(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === 'ECONNRESET' || e?.code === 'ERR_STREAM_PREMATURE_CLOSE' || /aborted|terminated early|Unexpected end|Malformed/i.test(e?.message ?? '');
 }
 
 class Meter extends Transform {
@@ -46,10 +52,19 @@ export async function uploadDocument(
   const blobKey = crypto.randomBytes(24).toString('base64url');
   const docKey = newKey();
   const meter = new Meter(ctx.config.maxUploadBytes);
-  const sealed = file.stream.pipe(meter).pipe(new EncryptStream(docKey, DEFAULT_SEGMENT_SIZE));
-  file.stream.on('error', (e) => meter.destroy(e));
-  meter.on('error', (e) => sealed.destroy(e));
-  await ctx.blobs.put(blobKey, sealed);
+  const sealed = new EncryptStream(docKey, DEFAULT_SEGMENT_SIZE);
+  // pipeline() carries an error of any stage (a multipart body cut off, the size limit) to every other
+  // stage, so the blob store sees it, removes its partial file and the upload fails cleanly.
+  let sourceError: Error | undefined;
+  pipeline(file.stream, meter, sealed, (err) => { sourceError = err ?? undefined; });
+  try {
+    await ctx.blobs.put(blobKey, sealed);
+  } catch (err) {
+    const cause = sourceError ?? err;
+    if (cause instanceof AppError) throw cause;
+    if (isClientStreamError(cause)) throw invalid('The upload was cut off or is not well-formed multipart data');
+    throw err;
+  }
 
   const contentType = /^[\w.+-]+\/[\w.+-]+$/.test(file.contentType ?? '') ? file.contentType! : 'application/octet-stream';
   const row = {

@@ -24,15 +24,20 @@ export async function createTenant(ctx: Ctx, input: { name: string; id?: string;
   const name = input.name?.trim();
   if (!name) throw invalid('--name must not be empty');
   if (name.length > 200) throw invalid('--name must be at most 200 characters');
+  if (/[\u0000-\u001f\u007f]/.test(name)) throw invalid('--name must not contain control characters (such as line breaks)');
   const id = input.id ?? crypto.randomUUID();
   if (!TENANT_ID.test(id)) throw invalid(`--id "${id}" may hold only letters, digits, "-", "_", ":" and "." (at most 128, starting with a letter or digit)`);
   const language = (input.language ?? 'EN').toUpperCase();
   if (!(LANGUAGES as readonly string[]).includes(language)) throw invalid(`--language must be one of ${LANGUAGES.join(', ')}`);
 
   const existing = await ctx.db.selectFrom('tenants').select(['id', 'name'])
-    .where((eb) => eb.or([eb('id', '=', id), eb('name', '=', name)])).executeTakeFirst();
+    // Case-insensitively: "Acme" and "acme" as two tenants would only confuse operators and firms.
+    .where((eb) => eb.or([eb(eb.fn('lower', ['id']), '=', id.toLowerCase()), eb(eb.fn('lower', ['name']), '=', name.toLowerCase())]))
+    .executeTakeFirst();
   if (existing) {
-    throw conflict(existing.id === id ? `a tenant with id "${id}" already exists` : `a tenant named "${name}" already exists`);
+    throw conflict(existing.id.toLowerCase() === id.toLowerCase()
+      ? `a tenant with id "${existing.id}" already exists`
+      : `a tenant named "${existing.name}" already exists`);
   }
 
   const bearerToken = randomSecret(32);

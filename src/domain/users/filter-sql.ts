@@ -65,7 +65,9 @@ function compareColumn(eb: EB, attr: Attr, op: CompareOp, value: Value): Express
     return eb(col, op === 'eq' ? '=' : '<>', b ? 1 : 0);
   }
   if (typeof value !== 'string') throw invalid(`A string value is expected for this attribute`, 'invalidFilter');
-  if (attr.type === 'datetime' && Number.isNaN(Date.parse(value))) throw invalid(`"${value}" is not a date-time`, 'invalidFilter');
+  // Years outside 1–9999 would compare wrongly as ISO strings ("+275760-…" sorts before "2026-…").
+  const year = attr.type === 'datetime' ? new Date(value).getUTCFullYear() : 0;
+  if (attr.type === 'datetime' && !(year >= 1 && year <= 9999)) throw invalid(`"${value}" is not a date-time in years 1 to 9999`, 'invalidFilter');
   const v = attr.type === 'datetime' ? new Date(value).toISOString() : value;
   // userName's column is already lower-cased; other caseExact=false attributes are lowered on both sides.
   const lhs = attr.caseExact || attr.type === 'datetime' || attr.column === 'user_name_key' ? col : eb.fn('lower', [col]);

@@ -9,7 +9,8 @@ export async function patchUser(ctx: Ctx, tenantId: string, id: string, body: un
   const user: ScimUser = await updateUser(ctx, tenantId, id, ifMatch, (current) => {
     const parsed = parseUser(applyPatch(toScim(current, ''), body));
     ignored = parsed.ignored;
-    return parsed.fields;
+    // `remove active` leaves the user without access rather than falling back to a default of true.
+    return { ...parsed.fields, active: parsed.fields.active ?? false };
   });
   return { user, ignored };
 }

@@ -5,5 +5,6 @@ import { insertUser } from './write-user.js';
 /** SCIM POST /Users. */
 export async function provisionUser(ctx: Ctx, tenantId: string, body: unknown): Promise<{ user: ScimUser; ignored: string[] }> {
   const { fields, ignored } = parseUser(body);
-  return { user: await insertUser(ctx, tenantId, fields), ignored };
+  // A new user without `active` is active (Entra always sends it; other clients rely on the default).
+  return { user: await insertUser(ctx, tenantId, { ...fields, active: fields.active ?? true }), ignored };
 }

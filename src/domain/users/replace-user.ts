@@ -8,7 +8,8 @@ export async function replaceUser(ctx: Ctx, tenantId: string, id: string, body: 
   const user: ScimUser = await updateUser(ctx, tenantId, id, ifMatch, (current) => {
     const parsed = parseUser(body);
     ignored = parsed.ignored;
-    return { ...parsed.fields, externalId: parsed.fields.externalId ?? current.externalId };
+    // A PUT that omits `active` never re-activates a deactivated user.
+    return { ...parsed.fields, externalId: parsed.fields.externalId ?? current.externalId, active: parsed.fields.active ?? current.active };
   });
   return { user, ignored };
 }

@@ -11,7 +11,15 @@ const KEY_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
 
 export class FolderBlobStore implements BlobStore {
   constructor(private readonly root: string) {
-    fs.mkdirSync(path.join(root, 'tmp'), { recursive: true, mode: 0o700 });
+    const tmp = path.join(root, 'tmp');
+    fs.mkdirSync(tmp, { recursive: true, mode: 0o700 });
+    // Partial files of uploads cut off by a crash: nothing refers to them, and none is younger than a day
+    // unless an upload is running now in another process.
+    const dayAgo = Date.now() - 24 * 3600 * 1000;
+    for (const name of fs.readdirSync(tmp)) {
+      const file = path.join(tmp, name);
+      try { if (fs.statSync(file).mtimeMs < dayAgo) fs.rmSync(file, { force: true }); } catch { /* gone meanwhile */ }
+    }
   }
 
   private pathOf(key: string): string {

@@ -17,7 +17,13 @@ export async function documentRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }
   app.post<P>('/exchanges/:id/documents', async (req, reply) => {
     const actor = actorOf(req);
     if (!req.isMultipart()) throw invalid('Send the document as multipart/form-data with the file in field "file"');
-    const part = await req.file({ limits: { fileSize: ctx.config.maxUploadBytes, files: 1 } });
+    let part;
+    try {
+      part = await req.file({ limits: { fileSize: ctx.config.maxUploadBytes, files: 1 } });
+    } catch {
+      // busboy's own complaints (no boundary, malformed headers) are the client's to fix.
+      throw invalid('The body is not well-formed multipart/form-data');
+    }
     if (!part) throw invalid('No file in the request');
     if (part.fieldname !== 'file') {
       part.file.resume();

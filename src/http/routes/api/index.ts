@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Ctx } from '../../../domain/context.js';
 import { resolveSession, type Actor } from '../../../domain/sessions/resolve-session.js';
 import { forbidden, unauthorized } from '../../../errors.js';
-import { describe } from '../../errors.js';
 import { sessionToken } from '../../session-cookie.js';
 import { documentRoutes } from './documents.js';
 import { exchangeRoutes } from './exchanges.js';
@@ -34,13 +33,6 @@ export async function apiRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
     if (!actor) throw unauthorized('Sign in first');
     req.actor = actor;
   });
-
-  app.setErrorHandler(async (err, req, reply) => {
-    const d = describe(err);
-    if (d.internal) req.log.error({ err }, 'API request failed');
-    return reply.code(d.status).send({ error: { status: d.status, message: d.message } });
-  });
-  app.setNotFoundHandler(async (_req, reply) => reply.code(404).send({ error: { status: 404, message: 'No such API endpoint' } }));
 
   await app.register(meRoutes, { ctx });
   await app.register(exchangeRoutes, { ctx });

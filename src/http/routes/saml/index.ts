@@ -43,6 +43,9 @@ export async function samlRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
     return reply.redirect(url, 302);
   });
 
+  // A refresh or bookmark of the ACS arrives as a GET: say how to sign in instead.
+  app.get<P>('/saml/:tenantId/acs', async (req, reply) => page(req, reply, 400, 'start_again'));
+
   app.post<P & { Body: Record<string, string> }>('/saml/:tenantId/acs', async (req, reply) => {
     const tenantId = req.params.tenantId;
     const s = await settings(tenantId);

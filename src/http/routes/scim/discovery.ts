@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Ctx } from '../../../domain/context.js';
 import { listResponse, resourceTypes, schemas, serviceProviderConfig } from '../../../scim/discovery.js';
 import { scimBase, scimError } from './reply.js';
@@ -33,8 +33,12 @@ export async function discoveryRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx 
   // one, so reads answer an empty list; writes are refused in SCIM's format.
   app.get<P>('/Groups', async () => listResponse([], 0, 1));
   app.get<P>('/Groups/:id', async (req, reply) => scimError(reply, 404, `Group ${req.params.id} not found`));
+  // 405 rather than RFC 7644's 501: the request is the client's to change (turn group provisioning
+  // off), and no answer of ours is a 5xx.
+  const refuse = async (_r: unknown, reply: FastifyReply) => scimError(reply.header('allow', 'GET'), 405,
+    'SecureExchange does not support groups; turn off group provisioning in Entra (Provisioning → Mappings → Groups)');
   for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'] as const) {
-    app.route<P>({ method, url: '/Groups', handler: async (_r, reply) => scimError(reply, 501, 'SecureExchange does not support groups; turn off group provisioning in Entra') });
-    app.route<P>({ method, url: '/Groups/:id', handler: async (_r, reply) => scimError(reply, 501, 'SecureExchange does not support groups; turn off group provisioning in Entra') });
+    app.route<P>({ method, url: '/Groups', handler: refuse });
+    app.route<P>({ method, url: '/Groups/:id', handler: refuse });
   }
 }

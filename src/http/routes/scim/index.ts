@@ -4,9 +4,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../../domain/context.js';
 import { authenticateScim } from '../../../domain/tenants/authenticate-scim.js';
 import { nowIso } from '../../../storage/db/index.js';
-import { describe } from '../../errors.js';
+import { logSafeUrl } from '../../../logger.js';
 import { discoveryRoutes } from './discovery.js';
-import { SCIM_CONTENT_TYPE, scimError } from './reply.js';
+import { SCIM_CONTENT_TYPE } from './reply.js';
 import { userRoutes } from './users.js';
 
 declare module 'fastify' {
@@ -37,27 +37,17 @@ export async function scimRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
 
   app.addHook('onResponse', async (req, reply) => {
     if (!req.scimTenant) return;
-    const err = (req as FastifyRequest & { scimError?: string }).scimError;
+    const err = req.failure;
     const detail = { ...(err ? { error: err } : {}), ...(req.scimNote?.ignored?.length ? { ignored: req.scimNote.ignored } : {}) };
     try {
       await ctx.db.insertInto('provisioning_log').values({
-        tenant_id: req.scimTenant, at: nowIso(), method: req.method, path: req.url.slice(0, 2000), status: reply.statusCode,
+        tenant_id: req.scimTenant, at: nowIso(), method: req.method, path: logSafeUrl(req.url).slice(0, 2000), status: reply.statusCode,
         user_id: req.scimNote?.userId ?? null, detail: Object.keys(detail).length ? JSON.stringify(detail) : null,
       }).execute();
     } catch (e) {
       req.log.error({ err: e }, 'could not write the provisioning log');
     }
   });
-
-  app.setErrorHandler(async (err, req, reply) => {
-    const d = describe(err);
-    if (d.internal) req.log.error({ err }, 'SCIM request failed');
-    else req.log.info({ status: d.status, reason: d.message }, 'SCIM request refused');
-    (req as FastifyRequest & { scimError?: string }).scimError = d.message;
-    return scimError(reply, d.status, d.message, d.hint);
-  });
-
-  app.setNotFoundHandler(async (_req, reply) => scimError(reply, 404, 'No such SCIM endpoint'));
 
   await app.register(discoveryRoutes, { ctx });
   await app.register(userRoutes, { ctx });

@@ -11,12 +11,21 @@ import { etag, toScim, type ScimUser } from '../../../scim/user-resource.js';
 import { scimBase } from './reply.js';
 
 type P = { Params: { tenantId: string; id: string } };
-type Q = { Params: { tenantId: string }; Querystring: Record<string, string | undefined> };
+type Q = { Params: { tenantId: string }; Querystring: Record<string, string | string[] | undefined> };
+
+// Beyond any tenant's size; keeps OFFSET an integer the database accepts.
+const MAX_START_INDEX = 2 ** 31;
+
+function single(q: Record<string, unknown>, name: string): string | undefined {
+  const v = q[name];
+  if (Array.isArray(v)) throw invalid(`"${name}" may be given only once`, name === 'filter' ? 'invalidFilter' : 'invalidValue');
+  return v as string | undefined;
+}
 
 function positiveInt(raw: string | undefined, name: string, fallback: number, min: number): number {
   if (raw === undefined || raw === '') return fallback;
-  if (!/^-?\d+$/.test(raw)) throw invalid(`"${name}" must be an integer`, 'invalidValue');
-  return Math.max(min, Number(raw));
+  if (!/^-?\d{1,20}$/.test(raw)) throw invalid(`"${name}" must be an integer`, 'invalidValue');
+  return Math.min(Math.max(min, Number(raw)), MAX_START_INDEX);
 }
 
 export async function userRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
@@ -27,9 +36,9 @@ export async function userRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
   app.get<Q>('/Users', async (req) => {
     const q = req.query;
     // RFC 7644 §3.4.2.4: 1-based; a startIndex below 1 is read as 1, a count above the maximum is capped.
-    const startIndex = positiveInt(q.startIndex, 'startIndex', 1, 1);
-    const count = Math.min(positiveInt(q.count, 'count', MAX_PAGE_SIZE, 0), MAX_PAGE_SIZE);
-    const { total, users } = await listUsers(ctx, req.params.tenantId, { filter: q.filter, startIndex, count });
+    const startIndex = positiveInt(single(q, 'startIndex'), 'startIndex', 1, 1);
+    const count = Math.min(positiveInt(single(q, 'count'), 'count', MAX_PAGE_SIZE, 0), MAX_PAGE_SIZE);
+    const { total, users } = await listUsers(ctx, req.params.tenantId, { filter: single(q, 'filter'), startIndex, count });
     return listResponse(users.map((u) => render(req.params.tenantId, u)), total, startIndex);
   });
 
