@@ -80,6 +80,19 @@ function get(url: string, cookie: string): Promise<{ bytes: number; sha256: stri
   });
 }
 
+/** The disk's durable write rate: `size` bytes written and fdatasync'd, as every stored upload is. */
+async function durableWrite(dir: string): Promise<number> {
+  const file = path.join(dir, 'bench-baseline.bin');
+  const t = performance.now();
+  const fh = await fs.promises.open(file, 'w');
+  for (let n = 0; n < size; n += MIB) await fh.write(n + MIB <= size ? chunk : chunk.subarray(0, size - n));
+  await fh.datasync();
+  await fh.close();
+  const ms = performance.now() - t;
+  await fs.promises.rm(file);
+  return ms;
+}
+
 async function baseline(): Promise<{ up: number; down: number }> {
   const server = http.createServer((req, res) => {
     if (req.method === 'POST') {
@@ -125,6 +138,7 @@ export async function run() {
     const pid = server.pid;
 
     const base = await baseline();
+    const disk = await durableWrite(server.dataDir);
 
     let s = sampler(pid);
     let t = performance.now();
@@ -144,8 +158,9 @@ export async function run() {
     const rate = (ms: number) => (size / MIB / (ms / 1000)).toFixed(0);
     console.log(`document size                  ${size / MIB} MiB`);
     console.log(`baseline bare node:http        upload ${rate(base.up)} MiB/s, download ${rate(base.down)} MiB/s`);
+    console.log(`baseline durable disk write    ${rate(disk)} MiB/s (write + fdatasync, no network)`);
     console.log(`SecureExchange                 upload ${rate(upMs)} MiB/s, download ${rate(downMs)} MiB/s`);
-    console.log(`ratio to baseline              upload ${(base.up / upMs).toFixed(2)}, download ${(base.down / downMs).toFixed(2)}`);
+    console.log(`ratio to baseline              upload ${(base.up / upMs).toFixed(2)} of bare HTTP, ${(disk / upMs).toFixed(2)} of the durable disk write; download ${(base.down / downMs).toFixed(2)}`);
     console.log(`server RSS growth (peak-start) upload ${((upMem.peak - upMem.base) / 1024).toFixed(1)} MiB, download ${((downMem.peak - downMem.base) / 1024).toFixed(1)} MiB`);
     const blobs = fs.readdirSync(path.join(server.dataDir, 'blobs'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
     console.log(`blob on disk                   ${(fs.statSync(path.join(blobs[0]!.parentPath, blobs[0]!.name)).size / MIB).toFixed(2)} MiB`);

@@ -45,7 +45,9 @@ export async function startServer(extraEnv: NodeJS.ProcessEnv = {}): Promise<Run
   delete env.SECURE_EXCHANGE_MASTER_KEY;
   if (extraEnv.SECURE_EXCHANGE_MASTER_KEY) env.SECURE_EXCHANGE_MASTER_KEY = extraEnv.SECURE_EXCHANGE_MASTER_KEY;
   let out = '';
-  const child: ChildProcess = spawn(process.execPath, [path.join(repoRoot, 'dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // SX_SERVER_NODE_ARGS: extra node flags for the server (e.g. --cpu-prof when profiling a benchmark).
+  const nodeArgs = (process.env.SX_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, path.join(repoRoot, 'dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => { out += d; });
   child.stderr!.on('data', (d) => { out += d; });
   const deadline = Date.now() + 15_000;

@@ -30,6 +30,14 @@ class ChunkQueue {
   length = 0;
   push(b: Buffer) { if (b.length) { this.chunks.push(b); this.length += b.length; } }
   take(n: number): Buffer {
+    const first = this.chunks[0];
+    if (first && first.length >= n) {
+      // The common case (a chunk holds the whole segment): a view, no copy.
+      this.chunks[0] = first.subarray(n);
+      if (!this.chunks[0].length) this.chunks.shift();
+      this.length -= n;
+      return first.subarray(0, n);
+    }
     const out = Buffer.allocUnsafe(n);
     let off = 0;
     while (off < n) {
@@ -74,7 +82,9 @@ export class EncryptStream extends Transform {
   private seal(plain: Buffer, last: boolean) {
     const cipher = crypto.createCipheriv('aes-256-gcm', this.key, nonce(this.prefix, this.index++));
     cipher.setAAD(aad(this.header, last));
-    this.push(Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]));
+    this.push(cipher.update(plain));
+    cipher.final();
+    this.push(cipher.getAuthTag());
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
@@ -106,7 +116,10 @@ export class DecryptStream extends Transform {
     decipher.setAAD(aad(this.header!, last));
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
     try {
-      this.push(Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]));
+      const plain = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
+      decipher.final();
+      // Released only now that the tag has verified.
+      this.push(plain);
     } catch {
       throw new IntegrityError(`document segment ${this.index - 1} failed authentication`);
     }
