@@ -14,6 +14,9 @@ export interface Config {
   maxUploadBytes: number;
   sessionTtlSeconds: number;
   samlClockSkewMs: number;
+  provisioningLogDays: number;
+  /** SCIM requests per minute per tenant; Entra asks gallery apps for 25/s, so the default leaves 8× room. */
+  scimRatePerMinute: number;
   logLevel: string;
 }
 
@@ -49,6 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 2 * 1024 ** 3),
     sessionTtlSeconds: int(env, 'SESSION_TTL_SECONDS', 8 * 3600),
     samlClockSkewMs: int(env, 'SAML_CLOCK_SKEW_SECONDS', 180) * 1000,
+    provisioningLogDays: int(env, 'PROVISIONING_LOG_DAYS', 30),
+    scimRatePerMinute: int(env, 'SCIM_RATE_LIMIT_PER_MINUTE', 12_000),
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

@@ -2,6 +2,7 @@
 import { openContext } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config.js';
 import { buildApp } from './http/app.js';
+import { startJobs } from './jobs.js';
 import { createLogger } from './logger.js';
 import { KeyError } from './storage/crypto/keys.js';
 
@@ -10,8 +11,10 @@ async function main() {
   const log = createLogger(config.logLevel);
   const ctx = await openContext(config, log);
   const app = await buildApp(ctx);
+  const stopJobs = startJobs(ctx);
   const stop = async (signal: string) => {
     log.info({ signal }, 'shutting down');
+    stopJobs();
     await app.close();
     await ctx.db.destroy();
     process.exit(0);

@@ -8,7 +8,9 @@ import type { Ctx } from '../domain/context.js';
 import { AppError } from '../errors.js';
 import { KeyError } from '../storage/crypto/keys.js';
 import { idpImport } from './idp-import.js';
+import { provisioningLog } from './provisioning-log.js';
 import { tenantCreate, tenantList } from './tenant.js';
+import { tokenList, tokenRevoke, tokenRotate } from './token.js';
 
 export class UsageError extends Error {}
 
@@ -20,6 +22,12 @@ Commands:
   tenant list [--json]
   idp import --tenant ID --metadata FILE_OR_URL [--json]
       Stores the tenant's IdP (entity ID, SSO URL, every signing certificate) from SAML metadata.
+  token rotate --tenant ID [--old-expires-in-days N] [--json]
+      Issues a new SCIM bearer token; the old ones keep working until revoked (or N days from now).
+  token revoke --tenant ID (--token TOKEN_ID | --all-but-newest) [--json]
+  token list --tenant ID [--json]
+  provisioning-log --tenant ID [--status 404|4xx|error] [--user USER_ID] [--limit N] [--json]
+      The tenant's SCIM requests, newest first, with the reason of each failure.
 
 Configuration comes from the environment, as for the server: DATA_DIR, PUBLIC_URL, PORT,
 SECURE_EXCHANGE_MASTER_KEY (see README.md).`;
@@ -29,6 +37,10 @@ const COMMANDS: Record<string, Handler> = {
   'tenant create': tenantCreate,
   'tenant list': tenantList,
   'idp import': idpImport,
+  'token rotate': tokenRotate,
+  'token revoke': tokenRevoke,
+  'token list': tokenList,
+  'provisioning-log': provisioningLog,
 };
 
 export function options<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], spec: T) {
@@ -44,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return argv.length ? 0 : 2;
   }
-  const name = argv.slice(0, 2).join(' ');
+  const name = COMMANDS[argv[0]!] ? argv[0]! : argv.slice(0, 2).join(' ');
   const handler = COMMANDS[name];
   if (!handler) {
     console.error(`secure-exchange: unknown command "${name}"\n\n${USAGE}`);
@@ -53,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   const ctx = await openContext(config, createLogger('warn', pino.destination(2)));
   try {
-    await handler(ctx, argv.slice(2));
+    await handler(ctx, argv.slice(name.split(' ').length));
     return 0;
   } finally {
     await ctx.db.destroy();

@@ -15,6 +15,7 @@ declare module 'fastify' {
 
 export function sendDescribed(req: FastifyRequest, reply: FastifyReply, d: Described) {
   req.failure = d.message;
+  if (d.retryAfter) reply.header('retry-after', d.retryAfter);
   const path = req.url.split('?')[0] ?? '';
   if (path.startsWith('/scim/')) return scimError(reply, d.status, d.message, d.hint);
   if (path.startsWith('/saml/')) {

@@ -8,12 +8,17 @@ export interface Described {
   message: string;
   /** Protocol hint (SCIM scimType). */
   hint?: string;
+  /** Seconds, for 429 answers. */
+  retryAfter?: string;
   /** True for failures of ours (5xx): logged with their stack, answered with a generic message. */
   internal: boolean;
 }
 
 export function describe(err: unknown): Described {
-  if (err instanceof AppError) return { status: statusOf[err.kind], message: err.message, hint: err.hint, internal: false };
+  if (err instanceof AppError) {
+    if (err.kind === 'too_many') return { status: 429, message: err.message, retryAfter: err.hint, internal: false };
+    return { status: statusOf[err.kind], message: err.message, hint: err.hint, internal: false };
+  }
   const fe = err as Partial<FastifyError> & { code?: string };
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
   if (status >= 400 && status < 500) {

@@ -2,20 +2,22 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../domain/context.js';
 
 export const SESSION_COOKIE = 'sx_session';
+/** The tenant's own session (username + password), apart from staff sessions. */
+export const TENANT_COOKIE = 'sx_tenant';
 
 /**
  * HttpOnly so scripts never see it; SameSite=Lax because the IdP's POST to the ACS is cross-site and the
  * redirect after it must carry the cookie; Secure whenever the service is published over https.
  */
-export function setSessionCookie(ctx: Ctx, reply: FastifyReply, token: string) {
-  reply.setCookie(SESSION_COOKIE, token, {
+export function setSessionCookie(ctx: Ctx, reply: FastifyReply, token: string, name = SESSION_COOKIE) {
+  reply.setCookie(name, token, {
     httpOnly: true, sameSite: 'lax', secure: ctx.config.publicUrl.startsWith('https:'), path: '/',
     maxAge: ctx.config.sessionTtlSeconds,
   });
 }
 
-export function clearSessionCookie(reply: FastifyReply) {
-  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+export function clearSessionCookie(reply: FastifyReply, name = SESSION_COOKIE) {
+  reply.clearCookie(name, { path: '/' });
 }
 
-export const sessionToken = (req: FastifyRequest) => req.cookies?.[SESSION_COOKIE];
+export const sessionToken = (req: FastifyRequest, name = SESSION_COOKIE) => req.cookies?.[name];

@@ -69,11 +69,11 @@ const USER_ATTRIBUTES: AttrDef[] = [
   { name: 'emails', type: 'complex', multiValued: true, required: true, description: 'The work address is kept', subAttributes: [
     { name: 'value', required: true }, { name: 'type', canonicalValues: ['work'] }, { name: 'primary', type: 'boolean' },
   ] },
-  { name: 'phoneNumbers', type: 'complex', multiValued: true, required: true, description: 'The mobile number is kept', subAttributes: [
+  { name: 'phoneNumbers', type: 'complex', multiValued: true, description: 'The mobile number is kept', subAttributes: [
     { name: 'value', required: true }, { name: 'type', canonicalValues: ['mobile'] },
   ] },
   { name: 'preferredLanguage', canonicalValues: LANGUAGES, description: 'EN, DE, FR or IT; absent: the tenant default' },
-  { name: 'userType', required: true, canonicalValues: USER_TYPES, description: 'ADMIN or ADVISOR (Entra: SingleAppRoleAssignment)' },
+  { name: 'userType', canonicalValues: USER_TYPES, description: 'ADMIN or ADVISOR (Entra: SingleAppRoleAssignment); without it the user cannot sign in' },
 ];
 
 export function schemas(baseUrl: string) {
@@ -81,7 +81,7 @@ export function schemas(baseUrl: string) {
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'],
     id: USER_SCHEMA,
     name: 'User',
-    description: 'SecureExchange user',
+    description: 'User Account',
     attributes: USER_ATTRIBUTES.map(attr),
     meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${USER_SCHEMA}` },
   }];

@@ -13,7 +13,7 @@ export type Filter =
   | { kind: 'compare'; path: string; op: CompareOp; value: Value }
   | { kind: 'present'; path: string }
   /** `emails[type eq "work"]`: `filter` applies to each element of the multi-valued `attr`. */
-  | { kind: 'valuePath'; attr: string; filter: Filter; sub?: string };
+  | { kind: 'valuePath'; attr: string; filter: Filter };
 
 const COMPARE_OPS = new Set(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le']);
 const MAX_LENGTH = 4096;
@@ -119,6 +119,18 @@ class Parser {
       const filter = this.or(depth + 1);
       if (this.toks[this.i]?.t !== ']') throw bad('missing "]"');
       this.i++;
+      // `emails[type eq "work"].value eq "x"`: the comparison applies to the same element.
+      const next = this.toks[this.i];
+      if (next?.t === 'word' && next.v.startsWith('.')) {
+        this.i++;
+        const sub = normalizePath(next.v.slice(1));
+        const op = this.peekWord();
+        if (op === 'pr') { this.i++; return { kind: 'valuePath', attr, filter: { kind: 'and', left: filter, right: { kind: 'present', path: sub } } }; }
+        if (!op || !COMPARE_OPS.has(op)) throw bad(`unknown operator after ${next.v}`);
+        this.i++;
+        const compare: Filter = { kind: 'compare', path: sub, op: op as CompareOp, value: literal(this.toks[this.i++]) };
+        return { kind: 'valuePath', attr, filter: { kind: 'and', left: filter, right: compare } };
+      }
       return { kind: 'valuePath', attr, filter };
     }
     const path = normalizePath(tok.v);

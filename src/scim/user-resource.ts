@@ -20,10 +20,12 @@ export interface UserFields {
   formattedName: string | undefined;
   displayName: string | undefined;
   email: string;
-  mobile: string;
+  /** Optional at the protocol level (the guide asks Entra for it; the tenant's setup check names users without). */
+  mobile: string | undefined;
   /** Undefined when not sent: on create the tenant default applies, on replace the stored value stays. */
   preferredLanguage: Language | undefined;
-  userType: UserType;
+  /** Undefined when Entra sends no app role: the user is kept but cannot sign in until it has one. */
+  userType: UserType | undefined;
 }
 
 /** What a SCIM body said: `active` undefined when absent, so each write decides what absence means. */
@@ -138,7 +140,6 @@ export function parseUser(body: unknown): ParsedUser {
   const emailValue = str(email && prop(email, 'value'), 'emails[type eq "work"].value', { required: true })!;
   if (!EMAIL.test(emailValue)) throw invalid(`Attribute emails[type eq "work"].value is not a valid address`, 'invalidValue');
   const userType = enumValue(findUserType(body), 'userType', USER_TYPES);
-  if (!userType) throw invalid('Required attribute "userType" is missing (expected ADMIN or ADVISOR)', 'invalidValue');
 
   return {
     ignored,
@@ -151,7 +152,7 @@ export function parseUser(body: unknown): ParsedUser {
       formattedName: str(prop(nameObj, 'formatted'), 'name.formatted', { required: false }),
       displayName: str(prop(body, 'displayName'), 'displayName', { required: false }),
       email: emailValue,
-      mobile: str(phone && prop(phone, 'value'), 'phoneNumbers[type eq "mobile"].value', { required: true })!,
+      mobile: str(phone && prop(phone, 'value'), 'phoneNumbers[type eq "mobile"].value', { required: false }),
       preferredLanguage: enumValue(prop(body, 'preferredLanguage'), 'preferredLanguage', LANGUAGES),
       userType,
     },
@@ -169,9 +170,9 @@ export function toScim(user: ScimUser, location: string): Json {
     active: user.active,
     name,
     emails: [{ value: user.email, type: 'work', primary: true }],
-    phoneNumbers: [{ value: user.mobile, type: 'mobile' }],
+    ...(user.mobile ? { phoneNumbers: [{ value: user.mobile, type: 'mobile' }] } : {}),
     preferredLanguage: user.preferredLanguage,
-    userType: user.userType,
+    ...(user.userType ? { userType: user.userType } : {}),
     meta: {
       resourceType: 'User',
       created: user.created,

@@ -72,13 +72,14 @@ describe('walking skeleton', () => {
     assert.equal(found.body.Resources[0].id, aliceId);
 
     const off = await scim(acme, 'PATCH', `/Users/${aliceId}`, patchOp({ op: 'Replace', path: 'active', value: 'False' }));
-    assert.equal(off.status, 200, JSON.stringify(off.body));
-    assert.equal(off.body.active, false);
+    assert.equal(off.status, 204, JSON.stringify(off.body));
+    assert.equal((await scim(acme, 'GET', `/Users/${aliceId}`)).body.active, false);
     const stillThere = await scim(acme, 'GET', `/Users?filter=${encodeURIComponent('userName eq "ALICE@contoso.example"')}`);
     assert.equal(stillThere.body.Resources[0].active, false, 'a deactivated user is still found, case-insensitively');
 
     const on = await scim(acme, 'PATCH', `/Users/${aliceId}`, patchOp({ op: 'Replace', path: 'active', value: 'True' }));
-    assert.equal(on.body.active, true);
+    assert.equal(on.status, 204);
+    assert.equal((await scim(acme, 'GET', `/Users/${aliceId}`)).body.active, true);
   });
 
   it('idp import stores the IdP from its metadata URL, with every signing certificate', async () => {
@@ -174,9 +175,19 @@ describe('walking skeleton', () => {
     assert.equal(sessionCookie(res), undefined);
   });
 
+  it('a provisioned user without a userType (no app role in Entra) is refused with a page saying so', async () => {
+    const body: any = entraUser({ userName: 'mallory@contoso.example', externalId: MALLORY_OID });
+    delete body.userType;
+    assert.equal((await scim(acme, 'POST', '/Users', body)).status, 201);
+    const res = await loginThroughIdp(createBrowser(), `${server.url}/saml/${acme.tenantId}/login`, 'mallory', 'mallory-pass');
+    assert.equal(res.status, 403);
+    assert.match(await res.text(), /no SecureExchange role/);
+    assert.equal(sessionCookie(res), undefined);
+  });
+
   it('deactivating alice ends her session at once and refuses her next sign-in', async () => {
     const off = await scim(acme, 'PATCH', `/Users/${aliceId}`, patchOp({ op: 'Replace', path: 'active', value: 'False' }));
-    assert.equal(off.status, 200);
+    assert.equal(off.status, 204);
     assert.equal((await api(alice, server.url, 'GET', '/api/me')).status, 401);
     const res = await loginThroughIdp(createBrowser(), `${server.url}/saml/${acme.tenantId}/login`, 'alice', 'alice-pass');
     assert.equal(res.status, 403);

@@ -52,3 +52,13 @@ describe('SCIM filter parser', () => {
     assert.deepEqual(parsePatchPath('name.givenName'), { attr: 'name', sub: 'givenname' });
   });
 });
+
+describe('SCIM filter value paths with a sub-attribute', () => {
+  it('reads emails[type eq "work"].value eq "x" as one element matching both', () => {
+    const f = parseFilter('emails[type eq "work"].value eq "a@b.c"');
+    assert.equal(f.kind, 'valuePath');
+    assert.ok(f.kind === 'valuePath' && matchesElement(f.filter, { type: 'work', value: 'a@b.c' }));
+    assert.ok(f.kind === 'valuePath' && !matchesElement(f.filter, { type: 'home', value: 'a@b.c' }));
+    assert.throws(() => parseFilter('emails[type eq "work"].value'), (e: any) => e.hint === 'invalidFilter');
+  });
+});

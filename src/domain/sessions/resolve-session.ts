@@ -21,7 +21,7 @@ export async function resolveSession(ctx: Ctx, token: string | undefined): Promi
     .where('sessions.expires_at', '>', nowIso())
     .whereRef('sessions.tenant_id', '=', 'users.tenant_id')
     .executeTakeFirst();
-  if (!row || row.active !== 1) return undefined;
+  if (!row || row.active !== 1 || !row.userType) return undefined;
   return {
     tenantId: row.tenantId, userId: row.userId, userType: row.userType as Actor['userType'],
     displayName: `${row.given_name} ${row.family_name}`, language: row.language,

@@ -5,7 +5,7 @@ import { isUniqueViolation, nowIso } from '../../storage/db/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { Ctx } from '../context.js';
 
-export type SignInRefusal = 'replay' | 'not_provisioned' | 'inactive';
+export type SignInRefusal = 'replay' | 'not_provisioned' | 'inactive' | 'no_role';
 export type SignInResult = { ok: true; sessionToken: string; userId: string; language: string } | { ok: false; reason: SignInRefusal };
 
 /**
@@ -23,13 +23,13 @@ export async function signInWithSaml(ctx: Ctx, tenantId: string, id: SamlIdentit
       await recordAudit(trx, { tenantId, actor: 'anonymous', action: 'signin.refused', detail: { reason: 'replay', assertionId: id.assertionId } });
       return { ok: false, reason: 'replay' } as const;
     }
-    const user = await trx.selectFrom('users').select(['id', 'active', 'preferred_language']).where('tenant_id', '=', tenantId)
+    const user = await trx.selectFrom('users').select(['id', 'active', 'preferred_language', 'user_type']).where('tenant_id', '=', tenantId)
       .where((eb) => (id.objectId !== undefined
         ? eb('external_id', '=', id.objectId)
         : eb('user_name_key', '=', id.nameId.toLowerCase())))
       .executeTakeFirst();
-    if (!user || user.active !== 1) {
-      const reason = user ? 'inactive' : 'not_provisioned';
+    if (!user || user.active !== 1 || !user.user_type) {
+      const reason = !user ? 'not_provisioned' : user.active !== 1 ? 'inactive' : 'no_role';
       await recordAudit(trx, { tenantId, actor: user ? `user:${user.id}` : 'anonymous', action: 'signin.refused', detail: { reason, nameId: id.nameId, objectId: id.objectId } });
       return { ok: false, reason } as const;
     }

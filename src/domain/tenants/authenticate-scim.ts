@@ -13,13 +13,18 @@ const DUMMY = sha256Hex('no-such-token');
 export async function authenticateScim(ctx: Ctx, tenantId: string, authorization: string | undefined): Promise<void> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   const presented = sha256Hex(match?.[1] ?? '');
-  const tokens = await ctx.db.selectFrom('scim_tokens').select(['id', 'token_hash'])
-    .where('tenant_id', '=', tenantId).where('revoked_at', 'is', null).execute();
-  let found: string | undefined;
-  for (const t of tokens.length ? tokens : [{ id: '', token_hash: DUMMY }]) {
+  const now = nowIso();
+  const tokens = await ctx.db.selectFrom('scim_tokens').select(['id', 'token_hash', 'last_used_at'])
+    .where('tenant_id', '=', tenantId).where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)])).execute();
+  let found: { id: string; last_used_at: string | null } | undefined;
+  for (const t of tokens.length ? tokens : [{ id: '', token_hash: DUMMY, last_used_at: null }]) {
     // No early exit: every live token is compared, in constant time.
-    if (digestsEqual(presented, t.token_hash) && t.id) found = t.id;
+    if (digestsEqual(presented, t.token_hash) && t.id) found = t;
   }
   if (!match || !found) throw unauthorized('The bearer token is missing or not valid for this tenant');
-  await ctx.db.updateTable('scim_tokens').set({ last_used_at: nowIso() }).where('id', '=', found).execute();
+  // "Last used" to the minute: a write per request would cost a disk flush per SCIM call.
+  if (!found.last_used_at || Date.parse(found.last_used_at) < Date.now() - 60_000) {
+    await ctx.db.updateTable('scim_tokens').set({ last_used_at: now }).where('id', '=', found.id).execute();
+  }
 }

@@ -15,9 +15,9 @@ export function rowToUser(r: UserRow): ScimUser {
     formattedName: r.formatted_name ?? undefined,
     displayName: r.display_name ?? undefined,
     email: r.email,
-    mobile: r.mobile,
+    mobile: r.mobile ?? undefined,
     preferredLanguage: r.preferred_language as Language,
-    userType: r.user_type as UserType,
+    userType: (r.user_type ?? undefined) as UserType | undefined,
     version: r.version,
     created: r.created_at,
     lastModified: r.updated_at,
@@ -36,8 +36,8 @@ export function fieldsToColumns(f: UserFields & { preferredLanguage: Language })
     formatted_name: f.formattedName ?? null,
     display_name: f.displayName ?? null,
     email: f.email,
-    mobile: f.mobile,
+    mobile: f.mobile ?? null,
     preferred_language: f.preferredLanguage,
-    user_type: f.userType,
+    user_type: f.userType ?? null,
   };
 }

@@ -24,6 +24,15 @@ async function uniquenessError(trx: Transaction<Database>, tenantId: string, f: 
     : conflict(`A user with externalId "${f.externalId}" already exists`, 'uniqueness');
 }
 
+/**
+ * A deactivated user loses every session at once, and the exchanges it owns are marked for an admin to
+ * reassign (DESIGN.md); re-enabled, it signs in with the same account and its exchanges are its own again.
+ */
+export async function ownerAvailabilityChanged(trx: Transaction<Database>, userId: string, available: boolean) {
+  if (!available) await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  await trx.updateTable('exchanges').set({ needs_reassignment: available ? 0 : 1 }).where('owner_id', '=', userId).execute();
+}
+
 export async function insertUser(ctx: Ctx, tenantId: string, f: UserFields): Promise<ScimUser> {
   try {
     return await ctx.db.transaction().execute(async (trx) => {
@@ -73,10 +82,7 @@ export async function updateUser(
         version: row.version + 1, updated_at: nowIso(),
       };
       await trx.updateTable('users').set(updated).where('id', '=', id).execute();
-      if (current.active && !f.active) {
-        // A deactivated user loses every session at once (DESIGN.md).
-        await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
-      }
+      if (current.active !== f.active) await ownerAvailabilityChanged(trx, id, f.active);
       const action = current.active === f.active ? 'user.update' : f.active ? 'user.activate' : 'user.deactivate';
       await recordAudit(trx, { tenantId, actor: 'scim', action, target: `user:${id}` });
       return rowToUser(updated);

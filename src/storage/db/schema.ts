@@ -8,6 +8,8 @@ export interface TenantTable {
   default_language: string;
   username: string;
   password_hash: string;
+  failed_logins: Generated<number>;
+  locked_until: string | null;
   /** Tenant key, wrapped by the master key. */
   wrapped_key: string;
   created_at: string;
@@ -20,6 +22,7 @@ export interface ScimTokenTable {
   token_hash: string;
   created_at: string;
   last_used_at: string | null;
+  expires_at: string | null;
   revoked_at: string | null;
 }
 
@@ -36,9 +39,9 @@ export interface UserTable {
   formatted_name: string | null;
   display_name: string | null;
   email: string;
-  mobile: string;
+  mobile: string | null;
   preferred_language: string;
-  user_type: string;
+  user_type: string | null;
   version: number;
   created_at: string;
   updated_at: string;
@@ -76,12 +79,20 @@ export interface SessionTable {
   expires_at: string;
 }
 
+export interface TenantSessionTable {
+  id_hash: string;
+  tenant_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface ExchangeTable {
   id: string;
   tenant_id: string;
   owner_id: string;
   title: string;
   state: string;
+  needs_reassignment: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -133,6 +144,7 @@ export interface Database {
   saml_requests: SamlRequestTable;
   saml_replay: SamlReplayTable;
   sessions: SessionTable;
+  tenant_sessions: TenantSessionTable;
   exchanges: ExchangeTable;
   documents: DocumentTable;
   audit_log: AuditTable;

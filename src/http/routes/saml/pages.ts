@@ -1,5 +1,5 @@
 // Readable pages for SAML outcomes, in the person's language (from Accept-Language until we know them).
-export type PageKey = 'not_provisioned' | 'inactive' | 'invalid' | 'idp_error' | 'no_idp' | 'replay' | 'unknown_tenant' | 'start_again';
+export type PageKey = 'not_provisioned' | 'inactive' | 'invalid' | 'idp_error' | 'no_idp' | 'replay' | 'unknown_tenant' | 'start_again' | 'no_role';
 type Lang = 'en' | 'de' | 'fr' | 'it';
 
 const TEXT: Record<Lang, Record<PageKey | 'title' | 'help', string>> = {
@@ -13,6 +13,7 @@ const TEXT: Record<Lang, Record<PageKey | 'title' | 'help', string>> = {
     no_idp: 'Single sign-on is not configured yet for this organisation.',
     replay: 'This sign-in response was already used. Please start the sign-in again.',
     unknown_tenant: 'This sign-in link is not known.',
+    no_role: 'Your account has no SecureExchange role yet. Your firm\'s IT must assign you the ADMIN or ADVISOR role of the SecureExchange application in Entra ID.',
     start_again: 'This address only receives sign-ins from your organisation. Open SecureExchange from your organisation\'s link to sign in.',
   },
   de: {
@@ -25,6 +26,7 @@ const TEXT: Record<Lang, Record<PageKey | 'title' | 'help', string>> = {
     no_idp: 'Die einmalige Anmeldung ist für diese Organisation noch nicht eingerichtet.',
     replay: 'Diese Anmeldeantwort wurde bereits verwendet. Bitte melden Sie sich erneut an.',
     unknown_tenant: 'Dieser Anmeldelink ist nicht bekannt.',
+    no_role: 'Ihr Konto hat noch keine SecureExchange-Rolle. Die IT Ihrer Firma muss Ihnen in Entra ID die Rolle ADMIN oder ADVISOR der Anwendung SecureExchange zuweisen.',
     start_again: 'Diese Adresse nimmt nur Anmeldungen Ihrer Organisation entgegen. Öffnen Sie SecureExchange über den Link Ihrer Organisation.',
   },
   fr: {
@@ -37,6 +39,7 @@ const TEXT: Record<Lang, Record<PageKey | 'title' | 'help', string>> = {
     no_idp: 'L\'authentification unique n\'est pas encore configurée pour cette organisation.',
     replay: 'Cette réponse de connexion a déjà été utilisée. Veuillez vous reconnecter.',
     unknown_tenant: 'Ce lien de connexion est inconnu.',
+    no_role: 'Votre compte n\'a pas encore de rôle SecureExchange. L\'informatique de votre entreprise doit vous attribuer le rôle ADMIN ou ADVISOR de l\'application SecureExchange dans Entra ID.',
     start_again: 'Cette adresse ne reçoit que les connexions de votre organisation. Ouvrez SecureExchange depuis le lien de votre organisation.',
   },
   it: {
@@ -49,6 +52,7 @@ const TEXT: Record<Lang, Record<PageKey | 'title' | 'help', string>> = {
     no_idp: 'L\'accesso unico non è ancora configurato per questa organizzazione.',
     replay: 'Questa risposta di accesso è già stata usata. Acceda di nuovo.',
     unknown_tenant: 'Questo link di accesso non è noto.',
+    no_role: 'Il suo account non ha ancora un ruolo SecureExchange. L\'IT della sua azienda deve assegnarle il ruolo ADMIN o ADVISOR dell\'applicazione SecureExchange in Entra ID.',
     start_again: 'Questo indirizzo riceve solo gli accessi della sua organizzazione. Apra SecureExchange dal link della sua organizzazione.',
   },
 };

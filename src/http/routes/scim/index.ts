@@ -5,6 +5,8 @@ import type { Ctx } from '../../../domain/context.js';
 import { authenticateScim } from '../../../domain/tenants/authenticate-scim.js';
 import { nowIso } from '../../../storage/db/index.js';
 import { logSafeUrl } from '../../../logger.js';
+import { ProvisioningLogWriter } from '../../../domain/provisioning/provisioning-log.js';
+import rateLimit from '@fastify/rate-limit';
 import { discoveryRoutes } from './discovery.js';
 import { SCIM_CONTENT_TYPE } from './reply.js';
 import { userRoutes } from './users.js';
@@ -22,6 +24,14 @@ export async function scimRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
   app.decorateRequest('scimTenant', undefined);
   app.decorateRequest('scimNote', undefined);
 
+  // Per tenant, set far above Entra's pace so provisioning never meets it. Counters are per process
+  // for now (several instances: issue 7 moves them to the database or Redis).
+  await app.register(rateLimit, {
+    max: ctx.config.scimRatePerMinute, timeWindow: 60_000,
+    keyGenerator: (req) => `scim:${(req.params as { tenantId?: string }).tenantId ?? ''}`,
+    errorResponseBuilder: (_req, c) => Object.assign(new Error(`Too many requests for this tenant; retry after ${Math.ceil(c.ttl / 1000)} s`), { statusCode: 429 }),
+  });
+
   app.addHook('onRequest', async (req: FastifyRequest<{ Params: { tenantId?: string } }>) => {
     const tenantId = req.params.tenantId ?? '';
     await authenticateScim(ctx, tenantId, req.headers.authorization);
@@ -35,18 +45,16 @@ export async function scimRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
     return payload;
   });
 
+  const provisioningLog = new ProvisioningLogWriter(ctx);
+  app.addHook('onClose', async () => provisioningLog.flush());
   app.addHook('onResponse', async (req, reply) => {
     if (!req.scimTenant) return;
     const err = req.failure;
     const detail = { ...(err ? { error: err } : {}), ...(req.scimNote?.ignored?.length ? { ignored: req.scimNote.ignored } : {}) };
-    try {
-      await ctx.db.insertInto('provisioning_log').values({
-        tenant_id: req.scimTenant, at: nowIso(), method: req.method, path: logSafeUrl(req.url).slice(0, 2000), status: reply.statusCode,
-        user_id: req.scimNote?.userId ?? null, detail: Object.keys(detail).length ? JSON.stringify(detail) : null,
-      }).execute();
-    } catch (e) {
-      req.log.error({ err: e }, 'could not write the provisioning log');
-    }
+    provisioningLog.record({
+      tenant_id: req.scimTenant, at: nowIso(), method: req.method, path: logSafeUrl(req.url).slice(0, 2000), status: reply.statusCode,
+      user_id: req.scimNote?.userId ?? null, detail: Object.keys(detail).length ? JSON.stringify(detail) : null,
+    });
   });
 
   await app.register(discoveryRoutes, { ctx });

@@ -7,6 +7,7 @@ import { provisionUser } from '../../../domain/users/provision-user.js';
 import { replaceUser } from '../../../domain/users/replace-user.js';
 import { invalid } from '../../../errors.js';
 import { listResponse, MAX_PAGE_SIZE } from '../../../scim/discovery.js';
+import { project, readProjection } from '../../../scim/projection.js';
 import { etag, toScim, type ScimUser } from '../../../scim/user-resource.js';
 import { scimBase } from './reply.js';
 
@@ -30,7 +31,10 @@ function positiveInt(raw: string | undefined, name: string, fallback: number, mi
 
 export async function userRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
   const location = (tenantId: string, id: string) => `${scimBase(ctx, tenantId)}/Users/${id}`;
-  const render = (tenantId: string, u: ScimUser) => toScim(u, location(tenantId, u.id));
+  const render = (req: FastifyRequest<{ Params: { tenantId: string } }>, u: ScimUser) => {
+    const q = req.query as Record<string, unknown>;
+    return project(toScim(u, location(req.params.tenantId, u.id)), readProjection(q.attributes, q.excludedAttributes));
+  };
   const note = (req: FastifyRequest, userId: string, ignored?: string[]) => { req.scimNote = { userId, ignored }; };
 
   app.get<Q>('/Users', async (req) => {
@@ -39,7 +43,7 @@ export async function userRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
     const startIndex = positiveInt(single(q, 'startIndex'), 'startIndex', 1, 1);
     const count = Math.min(positiveInt(single(q, 'count'), 'count', MAX_PAGE_SIZE, 0), MAX_PAGE_SIZE);
     const { total, users } = await listUsers(ctx, req.params.tenantId, { filter: single(q, 'filter'), startIndex, count });
-    return listResponse(users.map((u) => render(req.params.tenantId, u)), total, startIndex);
+    return listResponse(users.map((u) => render(req, u)), total, startIndex);
   });
 
   app.post<Q>('/Users', async (req, reply) => {
@@ -47,24 +51,28 @@ export async function userRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
     note(req, user.id, ignored);
     if (ignored.length) req.log.info({ ignored }, 'SCIM attributes ignored');
     return reply.code(201).header('location', location(req.params.tenantId, user.id)).header('etag', etag(user.version))
-      .send(render(req.params.tenantId, user));
+      .send(render(req, user));
   });
 
   app.get<P>('/Users/:id', async (req, reply) => {
     const user = await getUser(ctx, req.params.tenantId, req.params.id);
-    return reply.header('etag', etag(user.version)).send(render(req.params.tenantId, user));
+    return reply.header('etag', etag(user.version)).send(render(req, user));
   });
 
   app.put<P>('/Users/:id', async (req, reply) => {
     const { user, ignored } = await replaceUser(ctx, req.params.tenantId, req.params.id, req.body, req.headers['if-match']);
     note(req, user.id, ignored);
-    return reply.header('etag', etag(user.version)).send(render(req.params.tenantId, user));
+    return reply.header('etag', etag(user.version)).send(render(req, user));
   });
 
   app.patch<P>('/Users/:id', async (req, reply) => {
     const { user, ignored } = await patchUser(ctx, req.params.tenantId, req.params.id, req.body, req.headers['if-match']);
     note(req, user.id, ignored);
-    return reply.header('etag', etag(user.version)).send(render(req.params.tenantId, user));
+    // RFC 7644 §3.5.2: 204 unless the client asked for attributes. Entra accepts both; Microsoft's
+    // reference collection expects 204.
+    const q = req.query as Record<string, unknown>;
+    if (!readProjection(q.attributes, q.excludedAttributes)) return reply.code(204).header('etag', etag(user.version)).send();
+    return reply.header('etag', etag(user.version)).send(render(req, user));
   });
 
   app.delete<P>('/Users/:id', async (req, reply) => {

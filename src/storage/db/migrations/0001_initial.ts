@@ -8,6 +8,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('default_language', 'text', (c) => c.notNull())
     .addColumn('username', 'text', (c) => c.notNull().unique())
     .addColumn('password_hash', 'text', (c) => c.notNull())
+    .addColumn('failed_logins', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('locked_until', 'text')
     .addColumn('wrapped_key', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
@@ -18,6 +20,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('token_hash', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('last_used_at', 'text')
+    .addColumn('expires_at', 'text')
     .addColumn('revoked_at', 'text')
     .execute();
   await db.schema.createIndex('scim_tokens_tenant').on('scim_tokens').column('tenant_id').execute();
@@ -34,9 +37,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('formatted_name', 'text')
     .addColumn('display_name', 'text')
     .addColumn('email', 'text', (c) => c.notNull())
-    .addColumn('mobile', 'text', (c) => c.notNull())
+    // Nullable: Entra may provision a user before its mapping sends these; such a user is stored (so
+    // the tenant can see whom to fix) but cannot sign in without a user type.
+    .addColumn('mobile', 'text')
     .addColumn('preferred_language', 'text', (c) => c.notNull())
-    .addColumn('user_type', 'text', (c) => c.notNull())
+    .addColumn('user_type', 'text')
     .addColumn('version', 'integer', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
@@ -77,12 +82,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
 
+  // The tenant's own sign-in (username + password), never a staff member's: kept apart from `sessions`.
+  await db.schema.createTable('tenant_sessions')
+    .addColumn('id_hash', 'text', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .execute();
+
   await db.schema.createTable('exchanges')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('owner_id', 'text', (c) => c.notNull())
     .addColumn('title', 'text', (c) => c.notNull())
     .addColumn('state', 'text', (c) => c.notNull())
+    // Set when the owner is deactivated or deleted: an admin hands the exchange to another advisor.
+    .addColumn('needs_reassignment', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
@@ -128,6 +143,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('detail', 'text')
     .execute();
   await db.schema.createIndex('provisioning_tenant_seq').on('provisioning_log').columns(['tenant_id', 'seq']).execute();
+  await db.schema.createIndex('provisioning_at').on('provisioning_log').column('at').execute();
+  await db.schema.createIndex('exchanges_owner').on('exchanges').column('owner_id').execute();
 }
 
 export async function down(): Promise<void> {
