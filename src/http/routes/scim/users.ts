@@ -55,17 +55,20 @@ export async function userRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
   });
 
   app.get<P>('/Users/:id', async (req, reply) => {
+    note(req, req.params.id);
     const user = await getUser(ctx, req.params.tenantId, req.params.id);
     return reply.header('etag', etag(user.version)).send(render(req, user));
   });
 
   app.put<P>('/Users/:id', async (req, reply) => {
+    note(req, req.params.id);
     const { user, ignored } = await replaceUser(ctx, req.params.tenantId, req.params.id, req.body, req.headers['if-match']);
     note(req, user.id, ignored);
     return reply.header('etag', etag(user.version)).send(render(req, user));
   });
 
   app.patch<P>('/Users/:id', async (req, reply) => {
+    note(req, req.params.id);
     const { user, ignored } = await patchUser(ctx, req.params.tenantId, req.params.id, req.body, req.headers['if-match']);
     note(req, user.id, ignored);
     // RFC 7644 §3.5.2: 204 unless the client asked for attributes. Entra accepts both; Microsoft's
@@ -76,8 +79,8 @@ export async function userRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
   });
 
   app.delete<P>('/Users/:id', async (req, reply) => {
-    await deleteUser(ctx, req.params.tenantId, req.params.id);
     note(req, req.params.id);
+    await deleteUser(ctx, req.params.tenantId, req.params.id);
     return reply.code(204).send();
   });
 }
