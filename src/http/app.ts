@@ -27,7 +27,8 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
     trustProxy: false,
     // Malformed URLs (bad percent-encoding, overlong parameters) answer in the path's protocol too.
     frameworkErrors: (err, req, reply) => sendError(Object.assign(err, { statusCode: 400 }), req, reply),
-    routerOptions: { ignoreTrailingSlash: true },
+    // Case-insensitive paths: Microsoft's SCIM validator calls /users as well as /Users (params keep their case).
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
   });
   app.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-request-id', req.id);

@@ -89,11 +89,18 @@ function pick(list: unknown, attr: string, type: string): Json | undefined {
     ?? (items.length === 1 && prop(items[0]!, 'type') === undefined ? items[0] : undefined);
 }
 
-function enumValue<T extends string>(v: unknown, attr: string, allowed: readonly T[]): T | undefined {
+/**
+ * An enumerated value in any case. A value outside the list is set aside (reported in `ignored`, so the
+ * tenant's provisioning log names it) rather than failing the user: Entra would retry the whole user
+ * every cycle and eventually quarantine the job over one mis-set mapping.
+ */
+function enumValue<T extends string>(v: unknown, attr: string, allowed: readonly T[], ignored: string[]): T | undefined {
   if (v === undefined || v === '') return undefined;
-  const upper = typeof v === 'string' ? v.trim().toUpperCase() : undefined;
-  if (!upper || !(allowed as readonly string[]).includes(upper)) {
-    throw invalid(`Attribute "${attr}" must be one of ${allowed.join(', ')}`, 'invalidValue');
+  if (typeof v !== 'string') throw invalid(`Attribute "${attr}" must be a string`, 'invalidValue');
+  const upper = v.trim().toUpperCase();
+  if (!(allowed as readonly string[]).includes(upper)) {
+    ignored.push(`${attr} "${v.slice(0, 40)}" (expected ${allowed.join(', ')})`);
+    return undefined;
   }
   return upper as T;
 }
@@ -139,7 +146,7 @@ export function parseUser(body: unknown): ParsedUser {
 
   const emailValue = str(email && prop(email, 'value'), 'emails[type eq "work"].value', { required: true })!;
   if (!EMAIL.test(emailValue)) throw invalid(`Attribute emails[type eq "work"].value is not a valid address`, 'invalidValue');
-  const userType = enumValue(findUserType(body), 'userType', USER_TYPES);
+  const userType = enumValue(findUserType(body), 'userType', USER_TYPES, ignored);
 
   return {
     ignored,
@@ -153,7 +160,7 @@ export function parseUser(body: unknown): ParsedUser {
       displayName: str(prop(body, 'displayName'), 'displayName', { required: false }),
       email: emailValue,
       mobile: str(phone && prop(phone, 'value'), 'phoneNumbers[type eq "mobile"].value', { required: false }),
-      preferredLanguage: enumValue(prop(body, 'preferredLanguage'), 'preferredLanguage', LANGUAGES),
+      preferredLanguage: enumValue(prop(body, 'preferredLanguage'), 'preferredLanguage', LANGUAGES, ignored),
       userType,
     },
   };
