@@ -56,8 +56,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return argv.length ? 0 : 2;
   }
-  const name = COMMANDS[argv[0]!] ? argv[0]! : argv.slice(0, 2).join(' ');
-  const handler = COMMANDS[name];
+  const name = Object.hasOwn(COMMANDS, argv[0]!) ? argv[0]! : argv.slice(0, 2).join(' ');
+  const handler = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!handler) {
     console.error(`secure-exchange: unknown command "${name}"\n\n${USAGE}`);
     return 2;

@@ -1,5 +1,6 @@
 // The Fastify application: protocol plugins mounted on one server, each with its own error format.
 import crypto from 'node:crypto';
+import http from 'node:http';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
@@ -25,6 +26,9 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
       return typeof sent === 'string' && /^[\w.-]{8,64}$/.test(sent) ? sent : crypto.randomUUID();
     },
     trustProxy: false,
+    // 64 KiB of request head: a SCIM filter may be 4,096 characters, and percent-encoded non-ASCII
+    // takes up to 9 bytes each; Node's 16 KiB default would answer such a request with a bare 431.
+    serverFactory: (handler) => http.createServer({ maxHeaderSize: 64 * 1024 }, handler),
     // Malformed URLs (bad percent-encoding, overlong parameters) answer in the path's protocol too.
     frameworkErrors: (err, req, reply) => sendError(Object.assign(err, { statusCode: 400 }), req, reply),
     // Case-insensitive paths: Microsoft's SCIM validator calls /users as well as /Users (params keep their case).

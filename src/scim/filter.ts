@@ -215,6 +215,7 @@ function compare(actual: unknown, op: CompareOp, expected: Value): boolean {
     }
   }
   const norm = (v: unknown) => (typeof v === 'string' && /^(true|false)$/i.test(v) ? v.toLowerCase() === 'true' : v);
+  if (typeof actual === 'object' && actual !== null) return false;
   if (op === 'eq') return norm(actual) === norm(expected);
   if (op === 'ne') return norm(actual) !== norm(expected);
   return false;

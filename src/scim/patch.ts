@@ -6,7 +6,7 @@
 // never store what a POST could not; the write is all-or-nothing because nothing is stored until then.
 import { invalid } from '../errors.js';
 import { equalities, matchesElement, parsePatchPath, type Filter } from './filter.js';
-import { USER_SCHEMA } from './user-resource.js';
+import { asText, USER_SCHEMA } from './user-resource.js';
 
 type Json = Record<string, unknown>;
 type Op = 'add' | 'replace' | 'remove';
@@ -114,8 +114,8 @@ function applyOne(doc: Json, op: Op, path: string, value: unknown) {
   if (op === 'remove') {
     if (Array.isArray(current) && Array.isArray(value)) {
       // Remove listed elements of a multi-valued attribute, matched on their `value`.
-      const drop = new Set(value.filter(isObject).map((v) => String(getProp(v, 'value'))));
-      setProp(parent, t.attr, current.filter((e) => !(isObject(e) && drop.has(String(getProp(e, 'value'))))));
+      const drop = new Set(value.filter(isObject).map((v) => asText(getProp(v, 'value'))));
+      setProp(parent, t.attr, current.filter((e) => !(isObject(e) && drop.has(asText(getProp(e, 'value'))))));
     } else {
       deleteProp(parent, t.attr);
     }
@@ -152,7 +152,7 @@ export function applyPatch(resource: Json, body: unknown): Json {
   const doc = structuredClone(resource);
   ops.forEach((raw, n) => {
     if (!isObject(raw)) throw invalid(`Operation ${n + 1} must be an object`, 'invalidSyntax');
-    const opName = String(getProp(raw, 'op') ?? '').toLowerCase();
+    const opName = asText(getProp(raw, 'op')).toLowerCase();
     if (opName !== 'add' && opName !== 'replace' && opName !== 'remove') {
       throw invalid(`Operation ${n + 1}: "op" must be add, replace or remove`, 'invalidSyntax');
     }

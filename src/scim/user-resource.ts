@@ -54,6 +54,11 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A scalar as text, anything else as ''. Never String(v) on client data: {"toString": 1} makes that throw. */
+export function asText(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+}
+
 /** Case-insensitive property read; null counts as absent (Entra and some clients send explicit nulls). */
 export function prop(obj: Json, name: string): unknown {
   const lower = name.toLowerCase();
@@ -68,6 +73,8 @@ function str(v: unknown, attr: string, { required }: { required: boolean }): str
   }
   if (typeof v !== 'string') throw invalid(`Attribute "${attr}" must be a string`, 'invalidValue');
   if (v.length > MAX_STRING) throw invalid(`Attribute "${attr}" is longer than ${MAX_STRING} characters`, 'invalidValue');
+  // A lone surrogate cannot be stored or sent back as it came: refuse it rather than alter it.
+  if (!v.isWellFormed()) throw invalid(`Attribute "${attr}" is not well-formed Unicode`, 'invalidValue');
   if (required && !v.trim()) throw invalid(`Required attribute "${attr}" is empty`, 'invalidValue');
   return v;
 }
@@ -84,8 +91,8 @@ function pick(list: unknown, attr: string, type: string): Json | undefined {
   if (list === undefined) return undefined;
   if (!Array.isArray(list)) throw invalid(`Attribute "${attr}" must be an array`, 'invalidValue');
   const items = list.filter(isObject);
-  return items.find((e) => String(prop(e, 'type') ?? '').toLowerCase() === type)
-    ?? items.find((e) => prop(e, 'primary') === true || String(prop(e, 'primary')).toLowerCase() === 'true')
+  return items.find((e) => asText(prop(e, 'type')).toLowerCase() === type)
+    ?? items.find((e) => asText(prop(e, 'primary')).toLowerCase() === 'true')
     ?? (items.length === 1 && prop(items[0]!, 'type') === undefined ? items[0] : undefined);
 }
 

@@ -31,6 +31,9 @@ const MULTI: Record<string, MultiValued> = {
   phonenumbers: { value: 'mobile', constants: { type: 'mobile' } },
 };
 
+/** Own properties only: a path such as "constructor" must not find Object.prototype's. */
+const own = <T>(table: Record<string, T>, key: string): T | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
+
 const TRUE = sql<SqlBool>`1 = 1`;
 const FALSE = sql<SqlBool>`1 = 0`;
 const CORE_PREFIX = 'urn:ietf:params:scim:schemas:core:2.0:user:';
@@ -92,18 +95,18 @@ function stripCore(path: string) {
 function leaf(eb: EB, rawPath: string, test: { op: CompareOp; value: Value } | 'present', within?: string): Expression<SqlBool> {
   const path = stripCore(within ? `${within}.${rawPath}` : rawPath);
   const dot = path.indexOf('.');
-  const multi = MULTI[dot < 0 ? path : path.slice(0, dot)];
+  const multi = own(MULTI, dot < 0 ? path : path.slice(0, dot));
   if (multi) {
     const sub = dot < 0 ? 'value' : path.slice(dot + 1);
     if (sub === 'value') {
       const attr: Attr = { column: multi.value, type: 'string' };
       return test === 'present' ? eb(eb.ref(multi.value), 'is not', null) : compareColumn(eb, attr, test.op, test.value);
     }
-    const constant = multi.constants[sub];
+    const constant = own(multi.constants, sub);
     if (constant === undefined) return FALSE;
     return test === 'present' || constantCompare(constant, test.op, test.value) ? TRUE : FALSE;
   }
-  const attr = SCALARS[path];
+  const attr = own(SCALARS, path);
   if (!attr) {
     // Unknown attribute (RFC 7644 §3.4.2.2): a 400 rather than silently matching nothing.
     throw invalid(`Filtering on "${rawPath}" is not supported`, 'invalidFilter');
@@ -119,7 +122,7 @@ export function filterToSql(eb: EB, f: Filter, within?: string): Expression<SqlB
     case 'present': return leaf(eb, f.path, 'present', within);
     case 'compare': return leaf(eb, f.path, { op: f.op, value: f.value }, within);
     case 'valuePath': {
-      if (within || !MULTI[stripCore(f.attr)]) throw invalid(`"${f.attr}[…]" is not a multi-valued attribute`, 'invalidFilter');
+      if (within || !own(MULTI, stripCore(f.attr))) throw invalid(`"${f.attr}[…]" is not a multi-valued attribute`, 'invalidFilter');
       return filterToSql(eb, f.filter, stripCore(f.attr));
     }
   }

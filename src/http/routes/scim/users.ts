@@ -7,9 +7,13 @@ import { provisionUser } from '../../../domain/users/provision-user.js';
 import { replaceUser } from '../../../domain/users/replace-user.js';
 import { invalid } from '../../../errors.js';
 import { listResponse, MAX_PAGE_SIZE } from '../../../scim/discovery.js';
-import { project, readProjection } from '../../../scim/projection.js';
+import { project, readProjection, type Projection } from '../../../scim/projection.js';
 import { etag, toScim, type ScimUser } from '../../../scim/user-resource.js';
 import { scimBase } from './reply.js';
+
+declare module 'fastify' {
+  interface FastifyRequest { projection?: Projection }
+}
 
 type P = { Params: { tenantId: string; id: string } };
 type Q = { Params: { tenantId: string }; Querystring: Record<string, string | string[] | undefined> };
@@ -31,10 +35,13 @@ function positiveInt(raw: string | undefined, name: string, fallback: number, mi
 
 export async function userRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
   const location = (tenantId: string, id: string) => `${scimBase(ctx, tenantId)}/Users/${id}`;
-  const render = (req: FastifyRequest<{ Params: { tenantId: string } }>, u: ScimUser) => {
+  // Read (and so validated) in preValidation, before any write: a bad `attributes` never follows a commit.
+  app.addHook('preValidation', async (req) => {
     const q = req.query as Record<string, unknown>;
-    return project(toScim(u, location(req.params.tenantId, u.id)), readProjection(q.attributes, q.excludedAttributes));
-  };
+    req.projection = readProjection(q.attributes, q.excludedAttributes);
+  });
+  const render = (req: FastifyRequest<{ Params: { tenantId: string } }>, u: ScimUser) =>
+    project(toScim(u, location(req.params.tenantId, u.id)), req.projection);
   const note = (req: FastifyRequest, userId: string, ignored?: string[]) => { req.scimNote = { userId, ignored }; };
 
   app.get<Q>('/Users', async (req) => {
@@ -73,8 +80,7 @@ export async function userRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
     note(req, user.id, ignored);
     // RFC 7644 §3.5.2: 204 unless the client asked for attributes. Entra accepts both; Microsoft's
     // reference collection expects 204.
-    const q = req.query as Record<string, unknown>;
-    if (!readProjection(q.attributes, q.excludedAttributes)) return reply.code(204).header('etag', etag(user.version)).send();
+    if (!req.projection) return reply.code(204).header('etag', etag(user.version)).send();
     return reply.header('etag', etag(user.version)).send(render(req, user));
   });
 
