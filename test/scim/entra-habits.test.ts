@@ -106,6 +106,15 @@ describe('Entra SCIM habits', () => {
     assert.equal(countRows(server.dataDir, 'users', 'user_name_key = ?', userName), 1);
   });
 
+  it('50 parallel POSTs of one externalId under different userNames: exactly one 201', async () => {
+    const externalId = crypto.randomUUID();
+    const results = await Promise.all(Array.from({ length: 50 }, () => scim(t, 'POST', '/Users', entraUser({ externalId }))));
+    const statuses = results.map((r) => r.status);
+    assert.equal(statuses.filter((s) => s === 201).length, 1, statuses.join(','));
+    assert.ok(results.filter((r) => r.status !== 201).every((r) => r.status === 409 && r.body.scimType === 'uniqueness'));
+    assert.equal(countRows(server.dataDir, 'users', 'external_id = ?', externalId), 1);
+  });
+
   it('discovery tells the truth', async () => {
     const spc = await scim(t, 'GET', '/ServiceProviderConfig');
     assert.equal(spc.body.patch.supported, true);
