@@ -10,6 +10,7 @@ import { KeyError } from '../storage/crypto/keys.js';
 import { idpImport } from './idp-import.js';
 import { provisioningLog } from './provisioning-log.js';
 import { tenantCreate, tenantList } from './tenant.js';
+import { tenantSet } from './tenant-settings.js';
 import { tokenList, tokenRevoke, tokenRotate } from './token.js';
 
 export class UsageError extends Error {}
@@ -20,6 +21,8 @@ Commands:
   tenant create --name NAME [--id ID] [--language EN|DE|FR|IT] [--json]
       Creates a tenant and prints the four values for Entra ID plus the tenant's sign-in.
   tenant list [--json]
+  tenant set --tenant ID [--allow-idp-initiated true|false] [--allow-sha1 true|false] [--json]
+      SAML policy: unsolicited sign-ins (My Apps tile, Entra's Test button; default allowed), SHA-1 (default refused).
   idp import --tenant ID --metadata FILE_OR_URL [--json]
       Stores the tenant's IdP (entity ID, SSO URL, every signing certificate) from SAML metadata.
   token rotate --tenant ID [--old-expires-in-days N] [--json]
@@ -36,6 +39,7 @@ type Handler = (ctx: Ctx, args: string[]) => Promise<void>;
 const COMMANDS: Record<string, Handler> = {
   'tenant create': tenantCreate,
   'tenant list': tenantList,
+  'tenant set': tenantSet,
   'idp import': idpImport,
   'token rotate': tokenRotate,
   'token revoke': tokenRevoke,

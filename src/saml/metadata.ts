@@ -66,3 +66,8 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
   }
   throw invalid('This is not SAML IdP metadata: no IDPSSODescriptor found');
 }
+
+/** The Entra directory (tenant GUID) in an entity ID of the form https://sts.windows.net/<guid>/. */
+export function entraDirectoryOf(entityId: string): string | undefined {
+  return /^https:\/\/sts\.windows\.net\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/$/i.exec(entityId)?.[1];
+}

@@ -10,22 +10,33 @@ export interface SpSettings {
   clockSkewMs: number;
   /** Single-use store of our AuthnRequest ids (database-backed, so any instance can finish a sign-in). */
   requests: CacheProvider;
+  /** Unsolicited responses (My Apps tile) and the portal's Test button (an InResponseTo we never issued). */
+  allowIdpInitiated: boolean;
+  /** SHA-1 signatures and digests: refused unless the tenant explicitly allows them. */
+  allowSha1: boolean;
+  /** The Entra directory the `tenantid` claim must name, when known (from the metadata's entity ID). */
+  entraTenantId?: string;
 }
 
-export function serviceProvider(s: SpSettings): SAML {
+/**
+ * `inResponseTo`: "known" validates InResponseTo on the Response and SubjectConfirmationData against
+ * our request store and consumes it; "unsolicited" skips that check (every other check still applies).
+ */
+export function serviceProvider(s: SpSettings, inResponseTo: 'known' | 'unsolicited' = 'known'): SAML {
   return new SAML({
     issuer: s.tenantId,
     callbackUrl: s.acsUrl,
     entryPoint: s.idp.ssoUrl,
     idpCert: s.idp.certificates,
     idpIssuer: s.idp.entityId,
-    // Entra signs only the Assertion by default; node-saml 5 would otherwise demand a signed Response.
-    wantAssertionsSigned: true,
+    // Entra signs the Assertion (default), the Response, or both, as the tenant picks. With both false,
+    // node-saml requires a valid signature on the Response or, failing that, on the Assertion.
+    wantAssertionsSigned: false,
     wantAuthnResponseSigned: false,
     // Checked by validate-response.ts, which also accepts Entra's `spn:` form of a non-URI Identifier.
     audience: false,
     acceptedClockSkewMs: s.clockSkewMs,
-    validateInResponseTo: ValidateInResponseTo.ifPresent,
+    validateInResponseTo: inResponseTo === 'known' ? ValidateInResponseTo.always : ValidateInResponseTo.never,
     requestIdExpirationPeriodMs: 10 * 60 * 1000,
     cacheProvider: s.requests,
     identifierFormat: null,

@@ -22,9 +22,26 @@ export interface SamlIdentity {
   inResponseTo: string | undefined;
 }
 
+export type RejectCode = 'invalid' | 'idp_error' | 'clock_behind' | 'expired' | 'wrong_tenant' | 'unsolicited';
+
 /** A SAML failure: `reason` is for the log and the audit, `code` picks the page shown to the person. */
 export class SamlRejected extends Error {
-  constructor(readonly code: 'invalid' | 'idp_error', readonly reason: string) { super(reason); }
+  constructor(readonly code: RejectCode, readonly reason: string, readonly detail?: string) { super(reason); }
+}
+
+/** Maps node-saml's messages onto what the person is told: a clock that is off, an expired response, an IdP error. */
+function classify(err: Error): SamlRejected {
+  const msg = err.message ?? String(err);
+  if (err.name === 'SamlStatusError' || /SAML provider returned/.test(msg)) {
+    return new SamlRejected('idp_error', msg, /AADSTS\d+/.exec(msg)?.[0]);
+  }
+  if (/not yet valid/.test(msg)) return new SamlRejected('clock_behind', msg);
+  if (/expired/i.test(msg)) return new SamlRejected('expired', msg);
+  return new SamlRejected('invalid', msg);
+}
+
+function responseAttribute(xml: string, name: string): string | undefined {
+  return new RegExp(`<(?:[\\w-]+:)?Response\\b[^>]*\\s${name}\\s*=\\s*"([^"]*)"`).exec(xml)?.[1];
 }
 
 type X = Record<string, any>;
@@ -46,16 +63,26 @@ export async function validateSamlResponse(sp: SpSettings, samlResponse: unknown
   if (!/^[A-Za-z0-9+/=\s]+$/.test(samlResponse)) throw new SamlRejected('invalid', 'SAMLResponse is not base64');
   const xml = Buffer.from(samlResponse, 'base64').toString('utf8');
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new SamlRejected('invalid', 'SAMLResponse contains a DTD');
-  // SHA-1 is selectable in Entra but broken for signatures: refuse it wherever it appears.
-  if (/Algorithm\s*=\s*["'][^"']*(rsa-sha1|xmldsig#sha1)["']/i.test(xml)) throw new SamlRejected('invalid', 'SHA-1 signature or digest refused');
+  // SHA-1 is selectable in Entra but broken for signatures: refused wherever it appears, unless the
+  // tenant has explicitly allowed it.
+  if (!sp.allowSha1 && /Algorithm\s*=\s*["'][^"']*(rsa-sha1|xmldsig#sha1)["']/i.test(xml)) {
+    throw new SamlRejected('invalid', 'SHA-1 signature or digest refused (the tenant has not allowed SHA-1)');
+  }
+
+  // A response to one of our requests is checked against it (and consumes it). Anything else — the My
+  // Apps tile (no InResponseTo) or the portal's Test button (an id we never issued) — is unsolicited:
+  // accepted only where the tenant allows IdP-initiated sign-in, with every other check still applied.
+  const claimed = responseAttribute(xml, 'InResponseTo');
+  const known = claimed !== undefined && (await sp.requests.getAsync(claimed)) !== null;
+  if (!known && !sp.allowIdpInitiated) {
+    throw new SamlRejected('unsolicited', claimed ? `InResponseTo ${claimed} names no request of ours` : 'unsolicited response refused by the tenant');
+  }
 
   let profile: X | null;
   try {
-    ({ profile } = await serviceProvider(sp).validatePostResponseAsync({ SAMLResponse: samlResponse }));
+    ({ profile } = await serviceProvider(sp, known ? 'known' : 'unsolicited').validatePostResponseAsync({ SAMLResponse: samlResponse }));
   } catch (err) {
-    const msg = (err as Error).message ?? String(err);
-    if ((err as Error).name === 'SamlStatusError' || /SAML provider returned/.test(msg)) throw new SamlRejected('idp_error', msg);
-    throw new SamlRejected('invalid', msg);
+    throw classify(err as Error);
   }
   if (!profile) throw new SamlRejected('invalid', 'no assertion in the response');
 
@@ -69,7 +96,7 @@ export async function validateSamlResponse(sp: SpSettings, samlResponse: unknown
 
   const confirmation = first(first(first(assertion.Subject)?.SubjectConfirmation)?.SubjectConfirmationData)?.$ ?? {};
   if (confirmation.Recipient !== sp.acsUrl) throw new SamlRejected('invalid', `Recipient ${confirmation.Recipient ?? '(none)'} is not this ACS`);
-  const destination = /<(?:\w+:)?Response\b[^>]*\sDestination\s*=\s*"([^"]*)"/.exec(xml)?.[1];
+  const destination = responseAttribute(xml, 'Destination');
   if (destination !== undefined && destination !== sp.acsUrl) throw new SamlRejected('invalid', `Destination ${destination} is not this ACS`);
 
   const assertionId: unknown = assertion.$?.ID;
@@ -83,6 +110,10 @@ export async function validateSamlResponse(sp: SpSettings, samlResponse: unknown
   const tenantIds = values(attrs, CLAIM.tenantId);
   // Entra sends exactly one of each; several values means a forged or mangled assertion.
   if (objectIds.length > 1 || tenantIds.length > 1) throw new SamlRejected('invalid', 'several objectidentifier or tenantid values');
+  // The tenantid claim names the Entra directory; a response from another directory is the wrong tenant.
+  if (sp.entraTenantId && tenantIds[0] && tenantIds[0].toLowerCase() !== sp.entraTenantId.toLowerCase()) {
+    throw new SamlRejected('wrong_tenant', `tenantid ${tenantIds[0]} is not the tenant's Entra directory ${sp.entraTenantId}`);
+  }
   const nameId = typeof profile.nameID === 'string' ? profile.nameID : '';
   if (!nameId && !objectIds.length) throw new SamlRejected('invalid', 'neither NameID nor objectidentifier');
 

@@ -26,6 +26,11 @@ export interface IdpSp {
 
 export interface StartIdpOptions {
   sps: IdpSp[];
+  /**
+   * Certificate rollover done: sign with the second key (idp2) and publish the first as the other
+   * certificate. Metadata still lists both, as Entra's does around a rollover.
+   */
+  rolledOver?: boolean;
 }
 
 export interface RunningIdp {
@@ -268,6 +273,16 @@ export async function startIdp(opts: StartIdpOptions): Promise<RunningIdp> {
     }
     await makeOwnerWritable(tmp);
     await fs.writeFile(path.join(tmp, 'metadata', 'saml20-sp-remote.php'), renderSpRemote(opts.sps), { mode: 0o600 });
+    if (opts.rolledOver) {
+      const hosted = path.join(tmp, 'metadata', 'saml20-idp-hosted.php');
+      const php = await fs.readFile(hosted, 'utf8');
+      const swapped = php
+        .replace("'privatekey' => 'idp.key'", "'privatekey' => 'idp2.key'")
+        .replace("'certificate' => 'idp.crt'", "'certificate' => 'idp2.crt'")
+        .replace("'new_certificate' => 'idp2.crt'", "'new_certificate' => 'idp.crt'");
+      if (swapped === php) throw new Error('simplesamlphp harness: could not switch the IdP to its second key');
+      await fs.writeFile(hosted, swapped);
+    }
     const stateDir = path.join(tmp, 'state');
     await fs.mkdir(stateDir, { mode: 0o700 });
     await fs.symlink(SSP_WWW, path.join(docroot, 'simplesaml'));

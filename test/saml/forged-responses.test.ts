@@ -115,7 +115,7 @@ describe('forged SAML responses', () => {
     assert.equal(countRows(server.dataDir, 'sessions'), sessions);
   });
 
-  it('SP-initiated: a response naming a request we never made is refused', async () => {
+  it('SP-initiated: InResponseTo altered inside the signed assertion is refused', async () => {
     const sp = await captureSamlResponse(createBrowser(), `${server.url}/saml/acme/login`, 'alice', 'alice-pass');
     const forgedId = sp.xml.replaceAll(/InResponseTo="[^"]+"/g, 'InResponseTo="_0000"');
     await refused(b64(forgedId));

@@ -6,7 +6,9 @@ import { recordAudit } from '../audit/record-audit.js';
 import type { Ctx } from '../context.js';
 
 export type SignInRefusal = 'replay' | 'not_provisioned' | 'inactive' | 'no_role';
-export type SignInResult = { ok: true; sessionToken: string; userId: string; language: string } | { ok: false; reason: SignInRefusal };
+export type SignInResult =
+  | { ok: true; sessionToken: string; userId: string; language: string }
+  | { ok: false; reason: SignInRefusal; language?: string };
 
 /**
  * Turns a validated assertion into a session. The user is found by objectidentifier = SCIM externalId
@@ -31,7 +33,7 @@ export async function signInWithSaml(ctx: Ctx, tenantId: string, id: SamlIdentit
     if (!user || user.active !== 1 || !user.user_type) {
       const reason = !user ? 'not_provisioned' : user.active !== 1 ? 'inactive' : 'no_role';
       await recordAudit(trx, { tenantId, actor: user ? `user:${user.id}` : 'anonymous', action: 'signin.refused', detail: { reason, nameId: id.nameId, objectId: id.objectId } });
-      return { ok: false, reason } as const;
+      return { ok: false, reason, language: user?.preferred_language } as const;
     }
     const sessionToken = randomSecret(32);
     const now = Date.now();

@@ -9,6 +9,8 @@ export interface TenantTable {
   username: string;
   password_hash: string;
   failed_logins: Generated<number>;
+  allow_idp_initiated: Generated<number>;
+  allow_sha1: Generated<number>;
   locked_until: string | null;
   /** Tenant key, wrapped by the master key. */
   wrapped_key: string;

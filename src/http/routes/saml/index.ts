@@ -6,6 +6,7 @@ import type { Ctx } from '../../../domain/context.js';
 import { getIdp } from '../../../domain/idp/import-idp-metadata.js';
 import { samlRequestStore } from '../../../domain/sessions/saml-request-store.js';
 import { signInWithSaml } from '../../../domain/sessions/sign-in-with-saml.js';
+import { entraDirectoryOf } from '../../../saml/metadata.js';
 import { safeRelayState, serviceProvider, spMetadata, type SpSettings } from '../../../saml/service-provider.js';
 import { SamlRejected, validateSamlResponse } from '../../../saml/validate-response.js';
 import { setSessionCookie } from '../../session-cookie.js';
@@ -14,18 +15,20 @@ import { errorPage, pickLanguage, type PageKey } from './pages.js';
 type P = { Params: { tenantId: string } };
 
 export async function samlRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
-  const page = (req: FastifyRequest, reply: FastifyReply, status: number, key: PageKey, lang?: string) =>
+  const page = (req: FastifyRequest, reply: FastifyReply, status: number, key: PageKey, lang?: string, detail?: string) =>
     reply.code(status).type('text/html; charset=utf-8')
-      .send(errorPage(key, pickLanguage(req.headers['accept-language'], lang), `Reference: ${req.id}`));
+      .send(errorPage(key, pickLanguage(req.headers['accept-language'], lang), `Reference: ${req.id}`, detail));
 
   async function settings(tenantId: string): Promise<SpSettings | PageKey> {
-    const tenant = await ctx.db.selectFrom('tenants').select('id').where('id', '=', tenantId).executeTakeFirst();
+    const tenant = await ctx.db.selectFrom('tenants').select(['id', 'allow_idp_initiated', 'allow_sha1']).where('id', '=', tenantId).executeTakeFirst();
     if (!tenant) return 'unknown_tenant';
     const idp = await getIdp(ctx, tenantId);
     if (!idp) return 'no_idp';
     return {
       tenantId, acsUrl: tenantUrls(ctx.config, tenantId).samlUrl, idp,
       clockSkewMs: ctx.config.samlClockSkewMs, requests: samlRequestStore(ctx, tenantId),
+      allowIdpInitiated: tenant.allow_idp_initiated === 1, allowSha1: tenant.allow_sha1 === 1,
+      entraTenantId: entraDirectoryOf(idp.entityId),
     };
   }
 
@@ -57,13 +60,13 @@ export async function samlRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
     } catch (err) {
       if (!(err instanceof SamlRejected)) throw err;
       req.log.warn({ tenantId, reason: err.reason }, 'SAML response refused');
-      await recordAudit(ctx.db, { tenantId, actor: 'anonymous', action: 'signin.refused', detail: { reason: err.reason.slice(0, 300) } });
-      return page(req, reply, err.code === 'idp_error' ? 401 : 400, err.code);
+      await recordAudit(ctx.db, { tenantId, actor: 'anonymous', action: 'signin.refused', detail: { code: err.code, reason: err.reason.slice(0, 300) } });
+      return page(req, reply, err.code === 'idp_error' ? 401 : err.code === 'wrong_tenant' ? 403 : 400, err.code, undefined, err.detail);
     }
     const result = await signInWithSaml(ctx, tenantId, identity);
     if (!result.ok) {
       req.log.warn({ tenantId, reason: result.reason }, 'SAML sign-in refused');
-      return page(req, reply, 403, result.reason === 'replay' ? 'replay' : result.reason);
+      return page(req, reply, 403, result.reason, result.language);
     }
     setSessionCookie(ctx, reply, result.sessionToken);
     return reply.redirect(safeRelayState(body.RelayState), 303);

@@ -9,6 +9,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('username', 'text', (c) => c.notNull().unique())
     .addColumn('password_hash', 'text', (c) => c.notNull())
     .addColumn('failed_logins', 'integer', (c) => c.notNull().defaultTo(0))
+    // SAML policy: the My Apps tile and Entra's Test button need unsolicited responses; SHA-1 only on request.
+    .addColumn('allow_idp_initiated', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('allow_sha1', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('locked_until', 'text')
     .addColumn('wrapped_key', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
