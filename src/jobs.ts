@@ -1,5 +1,6 @@
-// Housekeeping that runs in the server process: at start, then hourly.
+// Housekeeping that runs in the server process: at start, then every ten minutes.
 import type { Ctx } from './domain/context.js';
+import { refreshDueMetadata } from './domain/idp/refresh-idp-metadata.js';
 import { pruneProvisioningLog } from './domain/provisioning/provisioning-log.js';
 
 export function startJobs(ctx: Ctx): () => void {
@@ -7,12 +8,14 @@ export function startJobs(ctx: Ctx): () => void {
     try {
       const removed = await pruneProvisioningLog(ctx);
       if (removed) ctx.log.info({ removed }, 'provisioning log entries past retention removed');
+      const metadata = await refreshDueMetadata(ctx);
+      if (metadata.refreshed || metadata.failed) ctx.log.info(metadata, 'IdP metadata refreshed');
     } catch (err) {
       ctx.log.error({ err }, 'housekeeping failed');
     }
   };
   void run();
-  const timer = setInterval(() => void run(), 3600_000);
+  const timer = setInterval(() => void run(), 600_000);
   timer.unref();
   return () => clearInterval(timer);
 }

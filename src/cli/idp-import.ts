@@ -22,10 +22,11 @@ export async function idpImport(ctx: Ctx, args: string[]) {
       throw invalid(`Cannot read ${o.metadata}: ${why}`);
     }
   }
-  const md = await importIdpMetadata(ctx, o.tenant, xml, o.metadata);
+  const fromUrl = /^https?:\/\//i.test(o.metadata);
+  const md = await importIdpMetadata(ctx, o.tenant, xml, o.metadata, fromUrl ? { url: o.metadata } : {});
   if (o.json) {
     console.log(JSON.stringify({ tenantId: o.tenant, entityId: md.entityId, ssoUrl: md.ssoUrl, certificates: md.certificates.length }));
     return;
   }
-  console.log(`IdP stored for tenant ${o.tenant}:\n  entity ID: ${md.entityId}\n  SSO URL:   ${md.ssoUrl}\n  signing certificates: ${md.certificates.length}`);
+  console.log(`IdP stored for tenant ${o.tenant}:\n  entity ID: ${md.entityId}\n  SSO URL:   ${md.ssoUrl}\n  signing certificates: ${md.certificates.length}${fromUrl ? '\n  refreshed from the URL about every 12 hours' : ''}`);
 }

@@ -13,6 +13,8 @@ export const MAX_METADATA_BYTES = 1024 * 1024;
 export interface IdpMetadata {
   entityId: string;
   ssoUrl: string;
+  /** HTTP-Redirect SingleLogoutService, when the IdP has one. */
+  sloUrl?: string;
   /** PEM certificates, de-duplicated, in document order. */
   certificates: string[];
 }
@@ -62,7 +64,9 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
       }
     }
     if (!certificates.length) throw invalid('The metadata lists no signing certificate');
-    return { entityId, ssoUrl, certificates };
+    const slo = Array.from(idp.getElementsByTagNameNS(MD, 'SingleLogoutService')).find((x) => x.getAttribute('Binding') === REDIRECT);
+    const sloUrl = slo?.getAttribute('Location') ?? '';
+    return { entityId, ssoUrl, certificates, ...(/^https?:\/\//.test(sloUrl) ? { sloUrl } : {}) };
   }
   throw invalid('This is not SAML IdP metadata: no IDPSSODescriptor found');
 }
@@ -70,4 +74,17 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
 /** The Entra directory (tenant GUID) in an entity ID of the form https://sts.windows.net/<guid>/. */
 export function entraDirectoryOf(entityId: string): string | undefined {
   return /^https:\/\/sts\.windows\.net\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/$/i.exec(entityId)?.[1];
+}
+
+export interface CertificateInfo { subject: string; notBefore: string; notAfter: string; fingerprint256: string }
+
+/** What the tenant sees of each trusted certificate, so a coming expiry is noticed in time. */
+export function describeCertificate(pem: string): CertificateInfo {
+  const c = new X509Certificate(pem);
+  return {
+    subject: c.subject.replace(/\n/g, ', '),
+    notBefore: new Date(c.validFrom).toISOString(),
+    notAfter: new Date(c.validTo).toISOString(),
+    fingerprint256: c.fingerprint256,
+  };
 }

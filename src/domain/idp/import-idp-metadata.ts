@@ -1,11 +1,19 @@
 import { invalid, notFound } from '../../errors.js';
-import { MAX_METADATA_BYTES, parseIdpMetadata, type IdpMetadata } from '../../saml/metadata.js';
+import { describeCertificate, MAX_METADATA_BYTES, parseIdpMetadata, type CertificateInfo, type IdpMetadata } from '../../saml/metadata.js';
 import { nowIso } from '../../storage/db/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { Ctx } from '../context.js';
 
+const REFRESH_MS = 12 * 3600_000;
+
+/** Twelve hours ± one, so many tenants' refreshes spread out instead of hitting Entra at once. */
+export function nextRefresh(from = Date.now()): string {
+  return new Date(from + REFRESH_MS + (Math.random() * 2 - 1) * 3600_000).toISOString();
+}
+
 /** Fetches metadata from a URL (Entra's App Federation Metadata URL), bounded in time and size. */
 export async function fetchMetadata(url: string): Promise<string> {
+  if (!/^https?:\/\//i.test(url)) throw invalid('The metadata URL must be an http(s) URL');
   let res: Response;
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(15_000), redirect: 'follow' });
@@ -18,21 +26,55 @@ export async function fetchMetadata(url: string): Promise<string> {
   return body;
 }
 
-/** Stores a tenant's IdP from metadata XML; `source` records where it came from (a file name or the URL). */
-export async function importIdpMetadata(ctx: Ctx, tenantId: string, xml: string, source: string): Promise<IdpMetadata> {
+/**
+ * Stores a tenant's IdP from metadata XML. `source` records where it came from; `url` (when the
+ * metadata came from one) makes it refreshed on a schedule, so a certificate rollover needs no one.
+ */
+export async function importIdpMetadata(
+  ctx: Ctx, tenantId: string, xml: string, source: string, opts: { url?: string; actor?: string } = {},
+): Promise<IdpMetadata> {
   const md = parseIdpMetadata(xml);
   await ctx.db.transaction().execute(async (trx) => {
     const tenant = await trx.selectFrom('tenants').select('id').where('id', '=', tenantId).executeTakeFirst();
     if (!tenant) throw notFound(`No tenant "${tenantId}"`);
-    const row = { entity_id: md.entityId, sso_url: md.ssoUrl, certificates: JSON.stringify(md.certificates), source, updated_at: nowIso() };
+    const now = nowIso();
+    const row = {
+      entity_id: md.entityId, sso_url: md.ssoUrl, slo_url: md.sloUrl ?? null, certificates: JSON.stringify(md.certificates), source,
+      source_url: opts.url ?? null, next_refresh_at: opts.url ? nextRefresh() : null, refresh_error: null, refreshed_at: now, updated_at: now,
+    };
     await trx.insertInto('idp_configs').values({ tenant_id: tenantId, ...row })
       .onConflict((oc) => oc.column('tenant_id').doUpdateSet(row)).execute();
-    await recordAudit(trx, { tenantId, actor: 'operator', action: 'idp.import', detail: { entityId: md.entityId, certificates: md.certificates.length, source } });
+    await recordAudit(trx, { tenantId, actor: opts.actor ?? 'operator', action: 'idp.import', detail: { entityId: md.entityId, certificates: md.certificates.length, source } });
   });
   return md;
 }
 
 export async function getIdp(ctx: Ctx, tenantId: string): Promise<IdpMetadata | undefined> {
   const row = await ctx.db.selectFrom('idp_configs').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
-  return row && { entityId: row.entity_id, ssoUrl: row.sso_url, certificates: JSON.parse(row.certificates) as string[] };
+  return row && {
+    entityId: row.entity_id, ssoUrl: row.sso_url, certificates: JSON.parse(row.certificates) as string[],
+    ...(row.slo_url ? { sloUrl: row.slo_url } : {}),
+  };
+}
+
+export interface IdpView {
+  entityId: string; ssoUrl: string; sloUrl: string | null; source: string; sourceUrl: string | null;
+  refreshedAt: string | null; nextRefreshAt: string | null; refreshError: string | null;
+  certificates: Array<CertificateInfo & { expiresWithin30Days: boolean; expired: boolean }>;
+}
+
+/** The tenant's IdP as its console shows it: where it came from, the last refresh, every certificate's dates. */
+export async function describeIdp(ctx: Ctx, tenantId: string): Promise<IdpView | undefined> {
+  const row = await ctx.db.selectFrom('idp_configs').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
+  if (!row) return undefined;
+  const now = Date.now();
+  return {
+    entityId: row.entity_id, ssoUrl: row.sso_url, sloUrl: row.slo_url, source: row.source, sourceUrl: row.source_url,
+    refreshedAt: row.refreshed_at, nextRefreshAt: row.next_refresh_at, refreshError: row.refresh_error,
+    certificates: (JSON.parse(row.certificates) as string[]).map((pem) => {
+      const info = describeCertificate(pem);
+      const end = Date.parse(info.notAfter);
+      return { ...info, expired: end <= now, expiresWithin30Days: end > now && end - now < 30 * 86_400_000 };
+    }),
+  };
 }

@@ -53,9 +53,14 @@ export interface IdpTable {
   tenant_id: string;
   entity_id: string;
   sso_url: string;
+  slo_url: string | null;
   /** JSON array of PEM certificates. */
   certificates: string;
   source: string;
+  source_url: string | null;
+  next_refresh_at: string | null;
+  refresh_error: string | null;
+  refreshed_at: string | null;
   updated_at: string;
 }
 

@@ -1,9 +1,11 @@
 // The tenant's console API (signed in with the tenant's username and password).
 import type { FastifyInstance } from 'fastify';
 import type { Ctx } from '../../../domain/context.js';
+import { describeIdp, fetchMetadata, importIdpMetadata } from '../../../domain/idp/import-idp-metadata.js';
 import { readProvisioningLog } from '../../../domain/provisioning/provisioning-log.js';
+import { updateSamlPolicy } from '../../../domain/tenants/saml-policy.js';
 import { endTenantSession, signInTenant } from '../../../domain/tenants/sign-in-tenant.js';
-import { invalid } from '../../../errors.js';
+import { invalid, notFound } from '../../../errors.js';
 import { clearSessionCookie, sessionToken, setSessionCookie, TENANT_COOKIE } from '../../session-cookie.js';
 import { tenantOf } from './index.js';
 
@@ -45,5 +47,48 @@ export async function tenantRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) 
     const count = pageNumber(oneValue(q, 'count'), 'count', 100, 0, MAX_PAGE);
     const { total, items } = await readProvisioningLog(ctx, tenantId, { status: oneValue(q, 'status'), userId: oneValue(q, 'userId'), startIndex, count });
     return { total, startIndex, items };
+  });
+}
+
+export async function tenantIdpRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
+  app.get('/tenant/idp', async (req) => {
+    const idp = await describeIdp(ctx, tenantOf(req));
+    if (!idp) throw notFound('No IdP is configured yet');
+    return idp;
+  });
+
+  // Entra's Federation Metadata XML (uploaded or pasted) or its App Federation Metadata URL (fetched now,
+  // then refreshed about every 12 hours).
+  app.put<{ Body: { metadataXml?: unknown; metadataUrl?: unknown } }>('/tenant/idp', async (req) => {
+    const tenantId = tenantOf(req);
+    const body = (req.body ?? {}) as { metadataXml?: unknown; metadataUrl?: unknown };
+    const { metadataXml: xml, metadataUrl: url } = body;
+    if ((typeof xml === 'string') === (typeof url === 'string')) throw invalid('Send either "metadataXml" or "metadataUrl"');
+    if (typeof url === 'string') {
+      await importIdpMetadata(ctx, tenantId, await fetchMetadata(url), url, { url, actor: 'tenant' });
+    } else {
+      await importIdpMetadata(ctx, tenantId, xml as string, 'uploaded XML', { actor: 'tenant' });
+    }
+    return describeIdp(ctx, tenantId);
+  });
+
+  app.get('/tenant/saml-policy', async (req) => {
+    const t = await ctx.db.selectFrom('tenants').select(['allow_idp_initiated', 'allow_sha1']).where('id', '=', tenantOf(req)).executeTakeFirstOrThrow();
+    return { allowIdpInitiated: t.allow_idp_initiated === 1, allowSha1: t.allow_sha1 === 1 };
+  });
+
+  app.patch<{ Body: { allowIdpInitiated?: unknown; allowSha1?: unknown } }>('/tenant/saml-policy', async (req) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    for (const k of ['allowIdpInitiated', 'allowSha1']) {
+      if (body[k] !== undefined && typeof body[k] !== 'boolean') throw invalid(`"${k}" must be true or false`);
+    }
+    return updateSamlPolicy(ctx, tenantOf(req), 'tenant', body as { allowIdpInitiated?: boolean; allowSha1?: boolean });
+  });
+
+  // The last refused sign-ins, newest first, so the tenant sees what its staff ran into.
+  app.get('/tenant/signin-failures', async (req) => {
+    const rows = await ctx.db.selectFrom('audit_log').select(['at', 'actor', 'detail']).where('tenant_id', '=', tenantOf(req))
+      .where('action', '=', 'signin.refused').orderBy('seq', 'desc').limit(50).execute();
+    return { items: rows.map((r) => ({ at: r.at, actor: r.actor, ...(r.detail ? JSON.parse(r.detail) as object : {}) })) };
   });
 }

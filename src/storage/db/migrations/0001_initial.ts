@@ -57,8 +57,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('tenant_id', 'text', (c) => c.primaryKey().references('tenants.id'))
     .addColumn('entity_id', 'text', (c) => c.notNull())
     .addColumn('sso_url', 'text', (c) => c.notNull())
+    .addColumn('slo_url', 'text')
     .addColumn('certificates', 'text', (c) => c.notNull())
     .addColumn('source', 'text', (c) => c.notNull())
+    // Set when the metadata came from a URL (Entra's App Federation Metadata URL): refreshed on a schedule.
+    .addColumn('source_url', 'text')
+    .addColumn('next_refresh_at', 'text')
+    .addColumn('refresh_error', 'text')
+    .addColumn('refreshed_at', 'text')
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
 
