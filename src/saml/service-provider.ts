@@ -43,6 +43,7 @@ export function serviceProvider(s: SpSettings, inResponseTo: 'known' | 'unsolici
     // Entra rejects a RequestedAuthnContext it cannot satisfy (e.g. a password context for an MFA user).
     disableRequestedAuthnContext: true,
     signatureAlgorithm: 'sha256',
+    ...(s.idp.sloUrl ? { logoutUrl: s.idp.sloUrl, logoutCallbackUrl: s.acsUrl.replace(/\/acs$/, '/slo') } : {}),
   });
 }
 

@@ -13,6 +13,8 @@ const CLAIM = {
 
 export interface SamlIdentity {
   nameId: string;
+  nameIdFormat?: string;
+  sessionIndex?: string;
   objectId: string | undefined;
   entraTenantId: string | undefined;
   email: string | undefined;
@@ -119,6 +121,8 @@ export async function validateSamlResponse(sp: SpSettings, samlResponse: unknown
 
   return {
     nameId,
+    ...(typeof profile.nameIDFormat === 'string' ? { nameIdFormat: profile.nameIDFormat } : {}),
+    ...(typeof profile.sessionIndex === 'string' ? { sessionIndex: profile.sessionIndex } : {}),
     objectId: objectIds[0],
     entraTenantId: tenantIds[0],
     email: values(attrs, CLAIM.email)[0],

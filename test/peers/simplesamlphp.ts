@@ -22,6 +22,8 @@ export interface IdpSp {
   signAssertion?: boolean;
   /** Sign the Response element. Default false. */
   signResponse?: boolean;
+  /** The SP's SingleLogoutService (HTTP-Redirect), for single logout. */
+  slo?: string;
 }
 
 export interface StartIdpOptions {
@@ -77,6 +79,7 @@ function renderSpRemote(sps: IdpSp[]): string {
     lines.push(
       `$metadata[${phpString(sp.entityId)}] = [`,
       `    'AssertionConsumerService' => ${phpString(sp.acs)},`,
+      ...(sp.slo ? [`    'SingleLogoutService' => ${phpString(sp.slo)},`] : []),
       `    'NameIDFormat' => ${phpString(emailFmt)},`,
       `    'saml20.sign.assertion' => ${sp.signAssertion ?? true ? 'true' : 'false'},`,
       `    'saml20.sign.response' => ${sp.signResponse ?? false ? 'true' : 'false'},`,

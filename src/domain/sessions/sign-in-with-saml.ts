@@ -39,6 +39,7 @@ export async function signInWithSaml(ctx: Ctx, tenantId: string, id: SamlIdentit
     const now = Date.now();
     await trx.insertInto('sessions').values({
       id_hash: sha256Hex(sessionToken), tenant_id: tenantId, user_id: user.id, created_at: new Date(now).toISOString(),
+      name_id: id.nameId || null, name_id_format: id.nameIdFormat ?? null, session_index: id.sessionIndex ?? null,
       expires_at: new Date(now + ctx.config.sessionTtlSeconds * 1000).toISOString(),
     }).execute();
     await recordAudit(trx, { tenantId, actor: `user:${user.id}`, action: 'signin.saml', detail: { session: crypto.createHash('sha256').update(sessionToken).digest('hex').slice(0, 12) } });

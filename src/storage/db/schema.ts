@@ -82,6 +82,9 @@ export interface SessionTable {
   id_hash: string;
   tenant_id: string;
   user_id: string;
+  name_id: string | null;
+  name_id_format: string | null;
+  session_index: string | null;
   created_at: string;
   expires_at: string;
 }

@@ -9,7 +9,9 @@ import { signInWithSaml } from '../../../domain/sessions/sign-in-with-saml.js';
 import { entraDirectoryOf } from '../../../saml/metadata.js';
 import { safeRelayState, serviceProvider, spMetadata, type SpSettings } from '../../../saml/service-provider.js';
 import { SamlRejected, validateSamlResponse } from '../../../saml/validate-response.js';
-import { setSessionCookie } from '../../session-cookie.js';
+import { endSamlSession, endSessionsFromIdp } from '../../../domain/sessions/single-logout.js';
+import { logoutRequestUrl, logoutResponseUrl, readLogoutRequest } from '../../../saml/logout.js';
+import { clearSessionCookie, sessionToken, setSessionCookie } from '../../session-cookie.js';
 import { errorPage, pickLanguage, type PageKey } from './pages.js';
 
 type P = { Params: { tenantId: string } };
@@ -44,6 +46,32 @@ export async function samlRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
     if (typeof s === 'string') return page(req, reply, s === 'unknown_tenant' ? 404 : 409, s);
     const url = await serviceProvider(s).getAuthorizeUrlAsync(safeRelayState(req.query.RelayState), undefined, {});
     return reply.redirect(url, 302);
+  });
+
+  // Sign-out: ends the session here, then (when the IdP has a logout URL) at the IdP too.
+  app.get<P>('/saml/:tenantId/logout', async (req, reply) => {
+    const ended = await endSamlSession(ctx, sessionToken(req));
+    clearSessionCookie(reply);
+    const s = await settings(req.params.tenantId);
+    if (!ended || ended.tenant_id !== req.params.tenantId || typeof s === 'string' || !s.idp.sloUrl || !ended.name_id) {
+      return reply.redirect('/', 303);
+    }
+    return reply.redirect(await logoutRequestUrl(s, { nameId: ended.name_id, nameIdFormat: ended.name_id_format, sessionIndex: ended.session_index }), 302);
+  });
+
+  // The IdP's side of single logout: its answer to our LogoutRequest, or its own LogoutRequest.
+  app.get<P & { Querystring: Record<string, string> }>('/saml/:tenantId/slo', async (req, reply) => {
+    if (!req.query.SAMLRequest) return reply.redirect('/', 303);
+    const s = await settings(req.params.tenantId);
+    if (typeof s === 'string') return page(req, reply, s === 'unknown_tenant' ? 404 : 409, s);
+    const rawQuery = req.url.slice(req.url.indexOf('?') + 1);
+    const request = await readLogoutRequest(s, req.query, rawQuery).catch((err: SamlRejected) => err);
+    if (request instanceof SamlRejected) {
+      req.log.warn({ tenantId: s.tenantId, reason: request.reason }, 'logout request refused');
+      return page(req, reply, 400, 'invalid');
+    }
+    const ended = await endSessionsFromIdp(ctx, s.tenantId, request);
+    return reply.redirect(await logoutResponseUrl(s, request, safeRelayState(req.query.RelayState), ended > 0 || request.signed), 302);
   });
 
   // A refresh or bookmark of the ACS arrives as a GET: say how to sign in instead.

@@ -86,6 +86,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id_hash', 'text', (c) => c.primaryKey())
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+    // What single logout needs: the NameID and SessionIndex the IdP issued with this sign-in.
+    .addColumn('name_id', 'text')
+    .addColumn('name_id_format', 'text')
+    .addColumn('session_index', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('expires_at', 'text', (c) => c.notNull())
     .execute();
