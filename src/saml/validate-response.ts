@@ -65,6 +65,9 @@ export async function validateSamlResponse(sp: SpSettings, samlResponse: unknown
   if (!/^[A-Za-z0-9+/=\s]+$/.test(samlResponse)) throw new SamlRejected('invalid', 'SAMLResponse is not base64');
   const xml = Buffer.from(samlResponse, 'base64').toString('utf8');
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new SamlRejected('invalid', 'SAMLResponse contains a DTD');
+  // Canonicalisation drops comments, so a comment inside a signed NameID leaves the signature valid while
+  // changing what a naive reader sees (the classic truncation attack). Entra never sends comments.
+  if (xml.includes('<!--')) throw new SamlRejected('invalid', 'SAMLResponse contains an XML comment');
   // SHA-1 is selectable in Entra but broken for signatures: refused wherever it appears, unless the
   // tenant has explicitly allowed it.
   if (!sp.allowSha1 && /Algorithm\s*=\s*["'][^"']*(rsa-sha1|xmldsig#sha1)["']/i.test(xml)) {
