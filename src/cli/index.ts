@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import type { Ctx } from '../domain/context.js';
 import { AppError } from '../errors.js';
 import { KeyError } from '../storage/crypto/keys.js';
+import { adminDemote, adminPromote, userList } from './admin.js';
 import { idpImport } from './idp-import.js';
 import { provisioningLog } from './provisioning-log.js';
 import { tenantCreate, tenantList } from './tenant.js';
@@ -29,6 +30,9 @@ Commands:
       Issues a new SCIM bearer token; the old ones keep working until revoked (or N days from now).
   token revoke --tenant ID (--token TOKEN_ID | --all-but-newest) [--json]
   token list --tenant ID [--json]
+  user list --tenant ID [--json]
+  admin promote|demote --tenant ID --user USER_ID_OR_USERNAME [--json]
+      An admin provisioned by Entra may act only once promoted.
   provisioning-log --tenant ID [--status 404|4xx|error] [--user USER_ID] [--limit N] [--json]
       The tenant's SCIM requests, newest first, with the reason of each failure.
 
@@ -45,6 +49,9 @@ const COMMANDS: Record<string, Handler> = {
   'token revoke': tokenRevoke,
   'token list': tokenList,
   'provisioning-log': provisioningLog,
+  'user list': userList,
+  'admin promote': adminPromote,
+  'admin demote': adminDemote,
 };
 
 export function options<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], spec: T) {

@@ -41,7 +41,7 @@ export async function insertUser(ctx: Ctx, tenantId: string, f: UserFields): Pro
       const tenant = await trx.selectFrom('tenants').select('default_language').where('id', '=', tenantId).executeTakeFirstOrThrow();
       const now = nowIso();
       const row = {
-        id: crypto.randomUUID(), tenant_id: tenantId, version: 1, created_at: now, updated_at: now,
+        id: crypto.randomUUID(), tenant_id: tenantId, version: 1, promoted: 0, created_at: now, updated_at: now,
         ...fieldsToColumns({ ...f, preferredLanguage: f.preferredLanguage ?? (tenant.default_language as Language) }),
       };
       await trx.insertInto('users').values(row).execute();
@@ -79,6 +79,8 @@ export async function updateUser(
       if (clash) throw clash;
       const updated = {
         ...row, ...fieldsToColumns({ ...f, userName: current.userName, preferredLanguage: f.preferredLanguage ?? current.preferredLanguage }),
+        // A promotion belongs to the admin role: it ends when Entra takes the role away.
+        promoted: f.userType === 'ADMIN' ? row.promoted : 0,
         version: row.version + 1, updated_at: nowIso(),
       };
       await trx.updateTable('users').set(updated).where('id', '=', id).execute();

@@ -44,6 +44,7 @@ export interface UserTable {
   mobile: string | null;
   preferred_language: string;
   user_type: string | null;
+  promoted: Generated<number>;
   version: number;
   created_at: string;
   updated_at: string;

@@ -5,7 +5,7 @@ import { resolveSession, type Actor } from '../../../domain/sessions/resolve-ses
 import { forbidden, unauthorized } from '../../../errors.js';
 import { resolveTenantSession } from '../../../domain/tenants/sign-in-tenant.js';
 import { sessionToken, TENANT_COOKIE } from '../../session-cookie.js';
-import { tenantIdpRoutes, tenantRoutes } from './tenant.js';
+import { tenantIdpRoutes, tenantPeopleRoutes, tenantRoutes } from './tenant.js';
 import { documentRoutes } from './documents.js';
 import { exchangeRoutes } from './exchanges.js';
 import { meRoutes } from './me.js';
@@ -49,4 +49,5 @@ export async function apiRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
   await app.register(documentRoutes, { ctx });
   await app.register(tenantRoutes, { ctx });
   await app.register(tenantIdpRoutes, { ctx });
+  await app.register(tenantPeopleRoutes, { ctx });
 }

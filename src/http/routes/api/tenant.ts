@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Ctx } from '../../../domain/context.js';
 import { describeIdp, fetchMetadata, importIdpMetadata } from '../../../domain/idp/import-idp-metadata.js';
+import { listPeople, setAdminPromotion } from '../../../domain/people/promote-admin.js';
 import { readProvisioningLog } from '../../../domain/provisioning/provisioning-log.js';
 import { updateSamlPolicy } from '../../../domain/tenants/saml-policy.js';
 import { endTenantSession, signInTenant } from '../../../domain/tenants/sign-in-tenant.js';
@@ -91,4 +92,18 @@ export async function tenantIdpRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx 
       .where('action', '=', 'signin.refused').orderBy('seq', 'desc').limit(50).execute();
     return { items: rows.map((r) => ({ at: r.at, actor: r.actor, ...(r.detail ? JSON.parse(r.detail) as object : {}) })) };
   });
+}
+
+export async function tenantPeopleRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
+  // ?userType=ADMIN|ADVISOR, ?active=true|false
+  app.get<LogQuery>('/tenant/users', async (req) => {
+    const type = oneValue(req.query, 'userType');
+    const active = oneValue(req.query, 'active');
+    if (type !== undefined && type !== 'ADMIN' && type !== 'ADVISOR') throw invalid('userType must be ADMIN or ADVISOR');
+    if (active !== undefined && active !== 'true' && active !== 'false') throw invalid('active must be true or false');
+    return { items: await listPeople(ctx, tenantOf(req), { userType: type, active: active === undefined ? undefined : active === 'true' }) };
+  });
+  for (const [verb, promoted] of [['promote', true], ['demote', false]] as const) {
+    app.post<{ Params: { id: string } }>(`/tenant/users/:id/${verb}`, async (req) => setAdminPromotion(ctx, tenantOf(req), req.params.id, promoted, 'tenant'));
+  }
 }

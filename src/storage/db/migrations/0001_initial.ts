@@ -45,6 +45,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('mobile', 'text')
     .addColumn('preferred_language', 'text', (c) => c.notNull())
     .addColumn('user_type', 'text')
+    // An ADMIN may act only once the tenant has promoted it (the guide's glossary).
+    .addColumn('promoted', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('version', 'integer', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
