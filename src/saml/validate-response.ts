@@ -87,7 +87,15 @@ export async function validateSamlResponse(sp: SpSettings, samlResponse: unknown
   try {
     ({ profile } = await serviceProvider(sp, known ? 'known' : 'unsolicited').validatePostResponseAsync({ SAMLResponse: samlResponse }));
   } catch (err) {
-    throw classify(err as Error);
+    const rejected = classify(err as Error);
+    if (rejected.code !== 'clock_behind' && rejected.code !== 'expired') throw rejected;
+    // Say which clock is off: the IdP stamped IssueInstant with its own clock, we compare with ours.
+    const issued = Date.parse(responseAttribute(xml, 'IssueInstant') ?? '');
+    const minutes = Number.isNaN(issued) ? undefined : Math.round((issued - Date.now()) / 60_000);
+    const detail = minutes === undefined ? undefined
+      : minutes > 0 ? `The sign-in service's clock is about ${minutes} min ahead of SecureExchange's.`
+        : `The response was issued about ${-minutes} min ago by the sign-in service's clock.`;
+    throw new SamlRejected(rejected.code, rejected.reason, detail);
   }
   if (!profile) throw new SamlRejected('invalid', 'no assertion in the response');
 
