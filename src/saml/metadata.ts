@@ -39,9 +39,11 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
   const descriptors = root.localName === 'EntityDescriptor' && root.namespaceURI === MD
     ? [root]
     : Array.from(root.getElementsByTagNameNS(MD, 'EntityDescriptor'));
-  for (const ed of descriptors) {
-    const idp = ed.getElementsByTagNameNS(MD, 'IDPSSODescriptor')[0];
-    if (!idp) continue;
+  const idps = descriptors.filter((ed) => ed.getElementsByTagNameNS(MD, 'IDPSSODescriptor').length > 0);
+  // Several IdPs in one document would leave the choice of whom to trust to document order.
+  if (idps.length > 1) throw invalid(`The metadata describes ${idps.length} identity providers; import the document of exactly one`);
+  for (const ed of idps) {
+    const idp = ed.getElementsByTagNameNS(MD, 'IDPSSODescriptor')[0]!;
     const entityId = ed.getAttribute('entityID') ?? '';
     if (!entityId) throw invalid('The metadata has no entityID');
     const sso = Array.from(idp.getElementsByTagNameNS(MD, 'SingleSignOnService'))

@@ -22,17 +22,21 @@ export interface SpSettings {
  * `inResponseTo`: "known" validates InResponseTo on the Response and SubjectConfirmationData against
  * our request store and consumes it; "unsolicited" skips that check (every other check still applies).
  */
-export function serviceProvider(s: SpSettings, inResponseTo: 'known' | 'unsolicited' = 'known'): SAML {
+export function serviceProvider(
+  s: SpSettings, inResponseTo: 'known' | 'unsolicited' = 'known',
+  signed: { responseSigned: boolean; assertionSigned: boolean } = { responseSigned: false, assertionSigned: true },
+): SAML {
   return new SAML({
     issuer: s.tenantId,
     callbackUrl: s.acsUrl,
     entryPoint: s.idp.ssoUrl,
     idpCert: s.idp.certificates,
     idpIssuer: s.idp.entityId,
-    // Entra signs the Assertion (default), the Response, or both, as the tenant picks. With both false,
-    // node-saml requires a valid signature on the Response or, failing that, on the Assertion.
-    wantAssertionsSigned: false,
-    wantAuthnResponseSigned: false,
+    // Entra signs the Assertion (default), the Response, or both, as the tenant picks. Every signature
+    // present must be valid (node-saml would otherwise ignore a broken one when the other holds), and an
+    // unsigned Response needs a signed Assertion.
+    wantAssertionsSigned: signed.assertionSigned || !signed.responseSigned,
+    wantAuthnResponseSigned: signed.responseSigned,
     // Checked by validate-response.ts, which also accepts Entra's `spn:` form of a non-URI Identifier.
     audience: false,
     acceptedClockSkewMs: s.clockSkewMs,

@@ -2,7 +2,12 @@
 // (with xml-crypto underneath); this file adds the checks node-saml leaves to the SP, each on the
 // signed assertion node-saml hands back: Issuer, Audience (tenantId or `spn:`+tenantId, Entra's form for
 // a non-URI Identifier), Recipient and Destination = ACS, SHA-1 refused, exactly one objectidentifier.
+import { checkAssertion } from './assertion-checks.js';
+import { SamlRejected } from './rejection.js';
+import { readEnvelope } from './response-envelope.js';
 import { serviceProvider, type SpSettings } from './service-provider.js';
+
+export { SamlRejected, type RejectCode } from './rejection.js';
 
 export const MAX_SAML_RESPONSE_BYTES = 512 * 1024;
 const CLAIM = {
@@ -24,13 +29,6 @@ export interface SamlIdentity {
   inResponseTo: string | undefined;
 }
 
-export type RejectCode = 'invalid' | 'idp_error' | 'clock_behind' | 'expired' | 'wrong_tenant' | 'unsolicited';
-
-/** A SAML failure: `reason` is for the log and the audit, `code` picks the page shown to the person. */
-export class SamlRejected extends Error {
-  constructor(readonly code: RejectCode, readonly reason: string, readonly detail?: string) { super(reason); }
-}
-
 /** Maps node-saml's messages onto what the person is told: a clock that is off, an expired response, an IdP error. */
 function classify(err: Error): SamlRejected {
   const msg = err.message ?? String(err);
@@ -40,10 +38,6 @@ function classify(err: Error): SamlRejected {
   if (/not yet valid/.test(msg)) return new SamlRejected('clock_behind', msg);
   if (/expired/i.test(msg)) return new SamlRejected('expired', msg);
   return new SamlRejected('invalid', msg);
-}
-
-function responseAttribute(xml: string, name: string): string | undefined {
-  return new RegExp(`<(?:[\\w-]+:)?Response\\b[^>]*\\s${name}\\s*=\\s*"([^"]*)"`).exec(xml)?.[1];
 }
 
 type X = Record<string, any>;
@@ -77,7 +71,8 @@ export async function validateSamlResponse(sp: SpSettings, samlResponse: unknown
   // A response to one of our requests is checked against it (and consumes it). Anything else — the My
   // Apps tile (no InResponseTo) or the portal's Test button (an id we never issued) — is unsolicited:
   // accepted only where the tenant allows IdP-initiated sign-in, with every other check still applied.
-  const claimed = responseAttribute(xml, 'InResponseTo');
+  const envelope = readEnvelope(xml, sp.idp.entityId);
+  const claimed = envelope.inResponseTo;
   const known = claimed !== undefined && (await sp.requests.getAsync(claimed)) !== null;
   if (!known && !sp.allowIdpInitiated) {
     throw new SamlRejected('unsolicited', claimed ? `InResponseTo ${claimed} names no request of ours` : 'unsolicited response refused by the tenant');
@@ -85,12 +80,12 @@ export async function validateSamlResponse(sp: SpSettings, samlResponse: unknown
 
   let profile: X | null;
   try {
-    ({ profile } = await serviceProvider(sp, known ? 'known' : 'unsolicited').validatePostResponseAsync({ SAMLResponse: samlResponse }));
+    ({ profile } = await serviceProvider(sp, known ? 'known' : 'unsolicited', envelope).validatePostResponseAsync({ SAMLResponse: samlResponse }));
   } catch (err) {
     const rejected = classify(err as Error);
     if (rejected.code !== 'clock_behind' && rejected.code !== 'expired') throw rejected;
     // Say which clock is off: the IdP stamped IssueInstant with its own clock, we compare with ours.
-    const issued = Date.parse(responseAttribute(xml, 'IssueInstant') ?? '');
+    const issued = Date.parse(envelope.issueInstant ?? '');
     const minutes = Number.isNaN(issued) ? undefined : Math.round((issued - Date.now()) / 60_000);
     const detail = minutes === undefined ? undefined
       : minutes > 0 ? `The sign-in service's clock is about ${minutes} min ahead of SecureExchange's.`
@@ -107,10 +102,11 @@ export async function validateSamlResponse(sp: SpSettings, samlResponse: unknown
     throw new SamlRejected('invalid', `Audience ${audiences.join(', ') || '(none)'} is not this tenant`);
   }
 
+  checkAssertion(assertion, sp.tenantId, sp.acsUrl);
   const confirmation = first(first(first(assertion.Subject)?.SubjectConfirmation)?.SubjectConfirmationData)?.$ ?? {};
-  if (confirmation.Recipient !== sp.acsUrl) throw new SamlRejected('invalid', `Recipient ${confirmation.Recipient ?? '(none)'} is not this ACS`);
-  const destination = responseAttribute(xml, 'Destination');
-  if (destination !== undefined && destination !== sp.acsUrl) throw new SamlRejected('invalid', `Destination ${destination} is not this ACS`);
+  if (envelope.destination !== undefined && envelope.destination !== sp.acsUrl) {
+    throw new SamlRejected('invalid', `Destination ${envelope.destination} is not this ACS`);
+  }
 
   const assertionId: unknown = assertion.$?.ID;
   if (typeof assertionId !== 'string' || !assertionId) throw new SamlRejected('invalid', 'assertion has no ID');
