@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.js';
 import * as m0001 from './migrations/0001_initial.js';
 
@@ -26,7 +26,7 @@ export async function openDatabase(file: string): Promise<Db> {
   sqlite.pragma('foreign_keys = ON');
   // Server and CLI may write at once; wait for the lock instead of failing with SQLITE_BUSY.
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   const { error, results } = await new Migrator({ db, provider: new StaticMigrations() }).migrateToLatest();
   if (error) {
     await db.destroy();
@@ -34,6 +34,26 @@ export async function openDatabase(file: string): Promise<Db> {
     throw new Error(`database migration ${failed} failed: ${(error as Error).message ?? error}`);
   }
   return db;
+}
+
+/**
+ * Kysely prepares every query anew; preparing costs about as much as running an indexed lookup. The
+ * queries are few and fixed in shape (values are parameters), so prepared statements are kept by SQL.
+ */
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        stmt = sqlite.prepare(sql);
+        if (cache.size >= 2000) cache.clear(); // bound: a flood of distinct filters cannot grow it without end
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
 }
 
 /** SQLite and PostgreSQL both report unique violations with recognisable codes. */
