@@ -6,6 +6,8 @@ export async function tokenRotate(ctx: Ctx, args: string[]) {
   const o = options(args, { tenant: { type: 'string' }, 'old-expires-in-days': { type: 'string' }, json: { type: 'boolean' } });
   if (!o.tenant) throw new UsageError('--tenant is required');
   const days = o['old-expires-in-days'];
+  // Digits only: Number('') is 0, and an unset shell variable must not expire every old token at once.
+  if (days !== undefined && !/^\d{1,3}$/.test(days)) throw new UsageError('--old-expires-in-days must be a whole number from 0 to 365');
   const t = await rotateToken(ctx, o.tenant, days === undefined ? undefined : Number(days));
   if (o.json) return console.log(JSON.stringify({ tenantId: o.tenant, tokenId: t.id, bearerToken: t.token }));
   console.log(`New Secret Token for ${o.tenant} (shown only now; token id ${t.id}):\n\n  ${t.token}\n

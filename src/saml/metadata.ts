@@ -4,6 +4,7 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { X509Certificate } from 'node:crypto';
 import { invalid } from '../errors.js';
+import { assertXmlShape } from './xml-shape.js';
 
 const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
 const DS = 'http://www.w3.org/2000/09/xmldsig#';
@@ -29,6 +30,11 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
   const text = xml.replace(/^\uFEFF/, '');
   if (text.length > MAX_METADATA_BYTES) throw invalid('The metadata is larger than 1 MiB');
   if (/<!DOCTYPE/i.test(text)) throw invalid('The metadata contains a DOCTYPE, which is refused');
+  try {
+    assertXmlShape(text, 'The metadata');
+  } catch (err) {
+    throw invalid((err as Error).message);
+  }
   const errors: string[] = [];
   const doc = new DOMParser({
     errorHandler: { warning: () => {}, error: (m: string) => errors.push(m), fatalError: (m: string) => errors.push(m) },
@@ -43,7 +49,9 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
   // Several IdPs in one document would leave the choice of whom to trust to document order.
   if (idps.length > 1) throw invalid(`The metadata describes ${idps.length} identity providers; import the document of exactly one`);
   for (const ed of idps) {
-    const idp = ed.getElementsByTagNameNS(MD, 'IDPSSODescriptor')[0]!;
+    const idpDescriptors = ed.getElementsByTagNameNS(MD, 'IDPSSODescriptor');
+    if (idpDescriptors.length > 1) throw invalid('The metadata has several IDPSSODescriptors for one entity; import the document of exactly one IdP');
+    const idp = idpDescriptors[0]!;
     const entityId = ed.getAttribute('entityID') ?? '';
     if (!entityId) throw invalid('The metadata has no entityID');
     const sso = Array.from(idp.getElementsByTagNameNS(MD, 'SingleSignOnService'))
@@ -83,10 +91,7 @@ export interface CertificateInfo { subject: string; notBefore: string; notAfter:
 /** What the tenant sees of each trusted certificate, so a coming expiry is noticed in time. */
 export function describeCertificate(pem: string): CertificateInfo {
   const c = new X509Certificate(pem);
-  return {
-    subject: c.subject.replace(/\n/g, ', '),
-    notBefore: new Date(c.validFrom).toISOString(),
-    notAfter: new Date(c.validTo).toISOString(),
-    fingerprint256: c.fingerprint256,
-  };
+  // Dates JavaScript cannot represent (year 0001, say) are shown as written rather than failing.
+  const iso = (s: string) => { const d = new Date(s); return Number.isNaN(d.getTime()) ? s : d.toISOString(); };
+  return { subject: c.subject.replace(/\n/g, ', '), notBefore: iso(c.validFrom), notAfter: iso(c.validTo), fingerprint256: c.fingerprint256 };
 }

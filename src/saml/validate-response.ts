@@ -5,11 +5,13 @@
 import { checkAssertion } from './assertion-checks.js';
 import { SamlRejected } from './rejection.js';
 import { readEnvelope } from './response-envelope.js';
+import { assertXmlShape } from './xml-shape.js';
 import { serviceProvider, type SpSettings } from './service-provider.js';
 
 export { SamlRejected, type RejectCode } from './rejection.js';
 
-export const MAX_SAML_RESPONSE_BYTES = 512 * 1024;
+// Entra's responses are a few KiB; even with many claims far below this.
+export const MAX_SAML_RESPONSE_BYTES = 256 * 1024;
 const CLAIM = {
   objectId: 'http://schemas.microsoft.com/identity/claims/objectidentifier',
   tenantId: 'http://schemas.microsoft.com/identity/claims/tenantid',
@@ -62,6 +64,7 @@ export async function validateSamlResponse(sp: SpSettings, samlResponse: unknown
   // Canonicalisation drops comments, so a comment inside a signed NameID leaves the signature valid while
   // changing what a naive reader sees (the classic truncation attack). Entra never sends comments.
   if (xml.includes('<!--')) throw new SamlRejected('invalid', 'SAMLResponse contains an XML comment');
+  assertXmlShape(xml, 'SAMLResponse');
   // SHA-1 is selectable in Entra but broken for signatures: refused wherever it appears, unless the
   // tenant has explicitly allowed it.
   if (!sp.allowSha1 && /Algorithm\s*=\s*["'][^"']*(rsa-sha1|xmldsig#sha1)["']/i.test(xml)) {

@@ -49,9 +49,13 @@ describe('SCIM tokens', () => {
   });
 
   it('refuses bad CLI input clearly', async () => {
-    const bad = await server.cli(['token', 'rotate', '--tenant', 'tokens', '--old-expires-in-days', 'soon']);
-    assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /whole number/);
+    for (const days of ['soon', '', '0x10', '1e1']) {
+      const bad = await server.cli(['token', 'rotate', '--tenant', 'tokens', '--old-expires-in-days', days]);
+      assert.equal(bad.code, 2, `--old-expires-in-days "${days}"`);
+      assert.match(bad.stderr, /whole number/);
+    }
+    assert.equal(JSON.parse((await server.cli(['token', 'list', '--tenant', 'tokens', '--json'])).stdout)
+      .filter((x: { revokedAt: string | null; expiresAt: string | null }) => !x.revokedAt && !x.expiresAt).length, 1, 'no token was expired by a bad value');
     const none = await server.cli(['token', 'revoke', '--tenant', 'nope', '--all-but-newest']);
     assert.equal(none.code, 1);
     assert.match(none.stderr, /No tenant/);

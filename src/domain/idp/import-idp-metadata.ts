@@ -1,4 +1,4 @@
-import { invalid, notFound } from '../../errors.js';
+import { AppError, invalid, notFound } from '../../errors.js';
 import { describeCertificate, MAX_METADATA_BYTES, parseIdpMetadata, type CertificateInfo, type IdpMetadata } from '../../saml/metadata.js';
 import { nowIso } from '../../storage/db/index.js';
 import { recordAudit } from '../audit/record-audit.js';
@@ -11,19 +11,56 @@ export function nextRefresh(from = Date.now()): string {
   return new Date(from + REFRESH_MS + (Math.random() * 2 - 1) * 3600_000).toISOString();
 }
 
-/** Fetches metadata from a URL (Entra's App Federation Metadata URL), bounded in time and size. */
+/** A URL fit for messages and logs: any user:password in it is dropped. */
+function shown(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '(an unreadable URL)';
+  }
+}
+
+/**
+ * Fetches metadata from a URL (Entra's App Federation Metadata URL), bounded in time (15 s for the whole
+ * answer, body included) and in size (read as it streams and abandoned past 1 MiB: a huge or endless
+ * answer never lands in memory).
+ */
 export async function fetchMetadata(url: string): Promise<string> {
   if (!/^https?:\/\//i.test(url)) throw invalid('The metadata URL must be an http(s) URL');
-  let res: Response;
+  let parsed: URL;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(15_000), redirect: 'follow' });
-  } catch (err) {
-    throw invalid(`Could not fetch ${url}: ${(err as Error).message}`);
+    parsed = new URL(url);
+  } catch {
+    throw invalid('The metadata URL cannot be read');
   }
-  if (!res.ok) throw invalid(`Fetching ${url} answered HTTP ${res.status}`);
-  const body = await res.text();
-  if (body.length > MAX_METADATA_BYTES) throw invalid('The metadata is larger than 1 MiB');
-  return body;
+  if (parsed.username || parsed.password) throw invalid('The metadata URL must not hold a user name or password');
+  const signal = AbortSignal.timeout(15_000);
+  try {
+    const res = await fetch(url, { signal, redirect: 'follow' });
+    if (!res.ok) throw invalid(`Fetching ${shown(url)} answered HTTP ${res.status}`);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const reader = res.body?.getReader();
+    for (;;) {
+      const next = reader ? await reader.read() : undefined;
+      const value = next?.value;
+      if (!next || next.done || !value) break;
+      size += value.byteLength;
+      if (size > MAX_METADATA_BYTES) {
+        await reader?.cancel().catch(() => {});
+        throw invalid('The metadata is larger than 1 MiB');
+      }
+      chunks.push(Buffer.from(value));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    const why = signal.aborted ? 'no complete answer within 15 s' : (err as Error).message.replaceAll(url, shown(url));
+    throw invalid(`Could not fetch ${shown(url)}: ${why}`);
+  }
 }
 
 /**
@@ -39,12 +76,13 @@ export async function importIdpMetadata(
     if (!tenant) throw notFound(`No tenant "${tenantId}"`);
     const now = nowIso();
     const row = {
-      entity_id: md.entityId, sso_url: md.ssoUrl, slo_url: md.sloUrl ?? null, certificates: JSON.stringify(md.certificates), source,
+      entity_id: md.entityId, sso_url: md.ssoUrl, slo_url: md.sloUrl ?? null, certificates: JSON.stringify(md.certificates),
+      source: /^https?:/i.test(source) ? shown(source) : source,
       source_url: opts.url ?? null, next_refresh_at: opts.url ? nextRefresh() : null, refresh_error: null, refreshed_at: now, updated_at: now,
     };
     await trx.insertInto('idp_configs').values({ tenant_id: tenantId, ...row })
       .onConflict((oc) => oc.column('tenant_id').doUpdateSet(row)).execute();
-    await recordAudit(trx, { tenantId, actor: opts.actor ?? 'operator', action: 'idp.import', detail: { entityId: md.entityId, certificates: md.certificates.length, source } });
+    await recordAudit(trx, { tenantId, actor: opts.actor ?? 'operator', action: 'idp.import', detail: { entityId: md.entityId, certificates: md.certificates.length, source: /^https?:/i.test(source) ? shown(source) : source } });
   });
   return md;
 }

@@ -1,4 +1,5 @@
 import { sha256Hex } from '../../storage/crypto/passwords.js';
+import { isUniqueViolation } from '../../storage/db/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { Ctx } from '../context.js';
 
@@ -20,9 +21,18 @@ export async function endSamlSession(ctx: Ctx, token: string | undefined) {
  * one ends only the session whose SessionIndex it quotes, since anyone can send a NameID but only the
  * IdP knows the SessionIndex it issued — a forged request cannot sign anybody out.
  */
-export async function endSessionsFromIdp(ctx: Ctx, tenantId: string, req: { nameId: string; sessionIndex?: string; signed: boolean }): Promise<number> {
+export async function endSessionsFromIdp(
+  ctx: Ctx, tenantId: string, req: { id: string; expiresAt: Date; nameId: string; sessionIndex?: string; signed: boolean },
+): Promise<number | 'replay'> {
   if (!req.signed && !req.sessionIndex) return 0;
   return ctx.db.transaction().execute(async (trx) => {
+    // Each LogoutRequest works once, like each assertion: a captured one cannot end later sessions.
+    try {
+      await trx.insertInto('saml_replay').values({ tenant_id: tenantId, assertion_id: `logout:${req.id}`, expires_at: req.expiresAt.toISOString() }).execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) return 'replay' as const;
+      throw err;
+    }
     const q = trx.deleteFrom('sessions').where('tenant_id', '=', tenantId).where('name_id', '=', req.nameId);
     const res = await (req.signed ? q : q.where('session_index', '=', req.sessionIndex!)).executeTakeFirst();
     const n = Number(res.numDeletedRows);

@@ -15,34 +15,52 @@ export async function signInTenant(ctx: Ctx, username: unknown, password: unknow
   if (typeof username !== 'string' || typeof password !== 'string' || !username || password.length > 1024) {
     throw unauthorized('Wrong username or password');
   }
-  const t = await ctx.db.selectFrom('tenants').select(['id', 'password_hash', 'failed_logins', 'locked_until'])
-    .where('username', '=', username).executeTakeFirst();
-  if (t?.locked_until && Date.parse(t.locked_until) > Date.now()) {
-    const seconds = Math.ceil((Date.parse(t.locked_until) - Date.now()) / 1000);
-    throw new AppError('too_many', `Too many failed sign-ins; try again in ${seconds} s`, String(seconds));
+  // Each attempt is counted before the password is checked, in one atomic UPDATE: parallel guesses
+  // cannot all read the same count and slip past the lock. The count resets only on success.
+  const now = nowIso();
+  const attempt = await ctx.db.updateTable('tenants').set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+    .where('username', '=', username).where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .returning(['id', 'password_hash', 'failed_logins']).executeTakeFirst();
+  if (!attempt) {
+    const locked = await ctx.db.selectFrom('tenants').select('locked_until').where('username', '=', username).executeTakeFirst();
+    if (locked?.locked_until) throw tooMany(locked.locked_until);
+    await verifyPassword(password, await (dummyHash ??= hashPassword(randomSecret()))); // same cost as a known username
+    throw unauthorized('Wrong username or password');
   }
-  const ok = await verifyPassword(password, t?.password_hash ?? await (dummyHash ??= hashPassword(randomSecret())));
-  if (!t || !ok) {
-    if (t) {
-      const failures = t.failed_logins + 1;
-      const lockMs = failures >= FREE_ATTEMPTS ? Math.min(MAX_LOCK_MS, 60_000 * 2 ** (failures - FREE_ATTEMPTS)) : 0;
-      await ctx.db.transaction().execute(async (trx) => {
-        await trx.updateTable('tenants').set({ failed_logins: failures, locked_until: lockMs ? new Date(Date.now() + lockMs).toISOString() : null })
-          .where('id', '=', t.id).execute();
-        await recordAudit(trx, { tenantId: t.id, actor: 'anonymous', action: 'tenant.signin.refused', detail: { failures } });
-      });
-    }
+  const failures = attempt.failed_logins;
+  if (failures > FREE_ATTEMPTS) {
+    // Attempts beyond the free ones that raced the lock: refused unchecked, and the lock (re)set.
+    const until = lockUntil(failures);
+    await ctx.db.updateTable('tenants').set({ locked_until: until }).where('id', '=', attempt.id).execute();
+    throw tooMany(until);
+  }
+  if (!(await verifyPassword(password, attempt.password_hash))) {
+    const until = failures >= FREE_ATTEMPTS ? lockUntil(failures) : null;
+    await ctx.db.transaction().execute(async (trx) => {
+      if (until) await trx.updateTable('tenants').set({ locked_until: until }).where('id', '=', attempt.id).execute();
+      await recordAudit(trx, { tenantId: attempt.id, actor: 'anonymous', action: 'tenant.signin.refused', detail: { failures } });
+    });
     throw unauthorized('Wrong username or password');
   }
   const sessionToken = randomSecret(32);
   await ctx.db.transaction().execute(async (trx) => {
-    await trx.updateTable('tenants').set({ failed_logins: 0, locked_until: null }).where('id', '=', t.id).execute();
+    await trx.updateTable('tenants').set({ failed_logins: 0, locked_until: null }).where('id', '=', attempt.id).execute();
     await trx.insertInto('tenant_sessions').values({
-      id_hash: sha256Hex(sessionToken), tenant_id: t.id, created_at: nowIso(), expires_at: new Date(Date.now() + TENANT_SESSION_MS).toISOString(),
+      id_hash: sha256Hex(sessionToken), tenant_id: attempt.id, created_at: nowIso(), expires_at: new Date(Date.now() + TENANT_SESSION_MS).toISOString(),
     }).execute();
-    await recordAudit(trx, { tenantId: t.id, actor: 'tenant', action: 'tenant.signin' });
+    await recordAudit(trx, { tenantId: attempt.id, actor: 'tenant', action: 'tenant.signin' });
   });
-  return { tenantId: t.id, sessionToken };
+  return { tenantId: attempt.id, sessionToken };
+}
+
+/** One minute after the fifth failure, doubling with each further one, at most an hour. */
+function lockUntil(failures: number): string {
+  return new Date(Date.now() + Math.min(MAX_LOCK_MS, 60_000 * 2 ** Math.max(0, failures - FREE_ATTEMPTS))).toISOString();
+}
+
+function tooMany(until: string): AppError {
+  const seconds = Math.max(1, Math.ceil((Date.parse(until) - Date.now()) / 1000));
+  return new AppError('too_many', `Too many failed sign-ins; try again in ${seconds} s`, String(seconds));
 }
 
 export async function resolveTenantSession(ctx: Ctx, token: string | undefined): Promise<string | undefined> {

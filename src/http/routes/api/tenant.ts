@@ -79,7 +79,8 @@ export async function tenantIdpRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx 
   });
 
   app.patch<{ Body: { allowIdpInitiated?: unknown; allowSha1?: unknown } }>('/tenant/saml-policy', async (req) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    const body = req.body as Record<string, unknown>;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('Send a JSON object such as {"allowIdpInitiated": false}');
     for (const k of ['allowIdpInitiated', 'allowSha1']) {
       if (body[k] !== undefined && typeof body[k] !== 'boolean') throw invalid(`"${k}" must be true or false`);
     }

@@ -71,6 +71,7 @@ export async function samlRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
       return page(req, reply, 400, 'invalid');
     }
     const ended = await endSessionsFromIdp(ctx, s.tenantId, request);
+    if (ended === 'replay') return page(req, reply, 400, 'invalid');
     return reply.redirect(await logoutResponseUrl(s, request, safeRelayState(req.query.RelayState), ended > 0 || request.signed), 302);
   });
 
