@@ -2,6 +2,8 @@
 // against a baseline measured in the same run.
 const benches: Record<string, () => Promise<void>> = {
   documents: async () => (await import('./documents.js')).run(),
+  scim: async () => (await import('./scim.js')).run(),
+  saml: async () => (await import('./saml.js')).run(),
 };
 
 const wanted = process.argv.slice(2);

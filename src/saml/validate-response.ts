@@ -55,6 +55,19 @@ function values(attributes: X | undefined, name: string): string[] {
   return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
 }
 
+const pemBody = (pem: string) => pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
+
+/**
+ * node-saml checks a signature against each trusted certificate in turn, the whole XML-signature work
+ * each time. The certificate the response names in its KeyInfo is tried first when it is one of ours;
+ * it is a hint for the order only — trust still comes from the metadata, never from KeyInfo.
+ */
+function likelySignerFirst(certificates: string[], xml: string): string[] {
+  const named = /<(?:[\w-]+:)?X509Certificate>([^<]+)</.exec(xml)?.[1]?.replace(/\s+/g, '');
+  const i = named ? certificates.findIndex((c) => pemBody(c) === named) : -1;
+  return i > 0 ? [certificates[i]!, ...certificates.slice(0, i), ...certificates.slice(i + 1)] : certificates;
+}
+
 export async function validateSamlResponse(sp: SpSettings, samlResponse: unknown): Promise<SamlIdentity> {
   if (typeof samlResponse !== 'string' || !samlResponse) throw new SamlRejected('invalid', 'no SAMLResponse in the request');
   if (samlResponse.length > MAX_SAML_RESPONSE_BYTES) throw new SamlRejected('invalid', 'SAMLResponse too large');
@@ -83,7 +96,7 @@ export async function validateSamlResponse(sp: SpSettings, samlResponse: unknown
 
   let profile: X | null;
   try {
-    ({ profile } = await serviceProvider(sp, known ? 'known' : 'unsolicited', envelope).validatePostResponseAsync({ SAMLResponse: samlResponse }));
+    ({ profile } = await serviceProvider({ ...sp, idp: { ...sp.idp, certificates: likelySignerFirst(sp.idp.certificates, xml) } }, known ? 'known' : 'unsolicited', envelope).validatePostResponseAsync({ SAMLResponse: samlResponse }));
   } catch (err) {
     const rejected = classify(err as Error);
     if (rejected.code !== 'clock_behind' && rejected.code !== 'expired') throw rejected;
