@@ -2,12 +2,15 @@
 import type { Ctx } from './domain/context.js';
 import { refreshDueMetadata } from './domain/idp/refresh-idp-metadata.js';
 import { pruneProvisioningLog } from './domain/provisioning/provisioning-log.js';
+import { pruneExpired } from './domain/sessions/prune-expired.js';
 
 export function startJobs(ctx: Ctx): () => void {
   const run = async () => {
     try {
       const removed = await pruneProvisioningLog(ctx);
       if (removed) ctx.log.info({ removed }, 'provisioning log entries past retention removed');
+      const expired = await pruneExpired(ctx);
+      if (expired) ctx.log.info({ removed: expired }, 'expired sign-in state removed');
       const metadata = await refreshDueMetadata(ctx);
       if (metadata.refreshed || metadata.failed) ctx.log.info(metadata, 'IdP metadata refreshed');
     } catch (err) {

@@ -95,3 +95,31 @@ describe('IdP configuration by the tenant', () => {
     assert.equal(typeof list.body.items[0].reason, 'string');
   });
 });
+
+describe('housekeeping of sign-in state', () => {
+  it('removes expired request ids, replay entries and sessions, and keeps live ones', async () => {
+    const { pruneExpired } = await import('../../src/domain/sessions/prune-expired.js');
+    const { openDatabase } = await import('../../src/storage/db/index.js');
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sx-prune-'));
+    const db = await openDatabase(path.join(dir, 'db.sqlite'));
+    try {
+      const past = new Date(Date.now() - 60_000).toISOString();
+      const future = new Date(Date.now() + 60_000).toISOString();
+      await db.insertInto('saml_requests').values([
+        { id: '_old', tenant_id: 't', created_at: past, expires_at: past }, { id: '_new', tenant_id: 't', created_at: past, expires_at: future },
+      ]).execute();
+      await db.insertInto('saml_replay').values([
+        { tenant_id: 't', assertion_id: 'a', expires_at: past }, { tenant_id: 't', assertion_id: 'b', expires_at: future },
+      ]).execute();
+      assert.equal(await pruneExpired({ db }), 2);
+      assert.deepEqual((await db.selectFrom('saml_requests').select('id').execute()).map((r) => r.id), ['_new']);
+      assert.deepEqual((await db.selectFrom('saml_replay').select('assertion_id').execute()).map((r) => r.assertion_id), ['b']);
+    } finally {
+      await db.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -10,7 +10,6 @@ export function samlRequestStore(ctx: Ctx, tenantId: string): CacheProvider {
   return {
     async saveAsync(key: string, value: string): Promise<CacheItem | null> {
       const created = Date.now();
-      await ctx.db.deleteFrom('saml_requests').where('expires_at', '<', nowIso()).execute();
       await ctx.db.insertInto('saml_requests').values({
         id: key, tenant_id: tenantId, created_at: value, expires_at: new Date(created + LIFETIME_MS).toISOString(),
       }).execute();

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { SamlIdentity } from '../../saml/validate-response.js';
 import { randomSecret, sha256Hex } from '../../storage/crypto/passwords.js';
-import { isUniqueViolation, nowIso } from '../../storage/db/index.js';
+import { isUniqueViolation } from '../../storage/db/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { Ctx } from '../context.js';
 
@@ -17,7 +17,6 @@ export type SignInResult =
  */
 export async function signInWithSaml(ctx: Ctx, tenantId: string, id: SamlIdentity): Promise<SignInResult> {
   return ctx.db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('saml_replay').where('expires_at', '<', nowIso()).execute();
     try {
       await trx.insertInto('saml_replay').values({ tenant_id: tenantId, assertion_id: id.assertionId, expires_at: id.notOnOrAfter.toISOString() }).execute();
     } catch (err) {

@@ -159,6 +159,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('provisioning_tenant_seq').on('provisioning_log').columns(['tenant_id', 'seq']).execute();
   await db.schema.createIndex('provisioning_at').on('provisioning_log').column('at').execute();
+  // Housekeeping deletes by expiry: indexed, so it never scans the tables.
+  await db.schema.createIndex('saml_replay_expires').on('saml_replay').column('expires_at').execute();
+  await db.schema.createIndex('saml_requests_expires').on('saml_requests').column('expires_at').execute();
+  await db.schema.createIndex('sessions_expires').on('sessions').column('expires_at').execute();
+  await db.schema.createIndex('tenant_sessions_expires').on('tenant_sessions').column('expires_at').execute();
   await db.schema.createIndex('exchanges_owner').on('exchanges').column('owner_id').execute();
 }
 
