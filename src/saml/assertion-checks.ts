@@ -6,16 +6,26 @@ type X = Record<string, any>;
 const first = (v: unknown): X | undefined => (Array.isArray(v) ? v[0] : undefined);
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
 
-export function checkAssertion(assertion: X, tenantId: string, acsUrl: string): void {
+export function checkAssertion(assertion: X, tenantId: string, acsUrl: string, clockSkewMs: number): void {
   // Only bearer confirmations prove anything to us (holder-of-key needs a key we never check), and
   // the one node-saml validated for its times must name our ACS.
   const confirmations: X[] = first(assertion.Subject)?.SubjectConfirmation ?? [];
   const bearer = confirmations.filter((c) => c?.$?.Method === BEARER);
   if (!bearer.length) throw new SamlRejected('invalid', 'no bearer SubjectConfirmation');
-  if (!bearer.some((c) => first(c.SubjectConfirmationData)?.$?.Recipient === acsUrl)) {
+  const ours = bearer.map((c) => first(c.SubjectConfirmationData)?.$ ?? {}).filter((d: X) => d.Recipient === acsUrl);
+  if (!ours.length) {
     const seen = bearer.map((c) => first(c.SubjectConfirmationData)?.$?.Recipient ?? '(none)').join(', ');
     throw new SamlRejected('invalid', `Recipient ${seen} is not this ACS`);
   }
+  // The confirmation's own window (Entra: about 5 minutes) — node-saml checks it only for responses to
+  // a request it tracks, so it is checked here for every response, unsolicited ones included.
+  const now = Date.now();
+  const inWindow = (d: X) => {
+    const notOnOrAfter = Date.parse(d.NotOnOrAfter ?? '');
+    const notBefore = Date.parse(d.NotBefore ?? '');
+    return !Number.isNaN(notOnOrAfter) && now - clockSkewMs < notOnOrAfter && (Number.isNaN(notBefore) || now + clockSkewMs >= notBefore);
+  };
+  if (!ours.some(inWindow)) throw new SamlRejected('expired', 'SubjectConfirmationData is outside its NotBefore/NotOnOrAfter window, or has none');
   if (!Array.isArray(assertion.AuthnStatement) || !assertion.AuthnStatement.length) {
     throw new SamlRejected('invalid', 'the assertion has no AuthnStatement');
   }

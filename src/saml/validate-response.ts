@@ -118,7 +118,7 @@ export async function validateSamlResponse(sp: SpSettings, samlResponse: unknown
     throw new SamlRejected('invalid', `Audience ${audiences.join(', ') || '(none)'} is not this tenant`);
   }
 
-  checkAssertion(assertion, sp.tenantId, sp.acsUrl);
+  checkAssertion(assertion, sp.tenantId, sp.acsUrl, sp.clockSkewMs);
   const confirmation = first(first(first(assertion.Subject)?.SubjectConfirmation)?.SubjectConfirmationData)?.$ ?? {};
   if (envelope.destination !== undefined && envelope.destination !== sp.acsUrl) {
     throw new SamlRejected('invalid', `Destination ${envelope.destination} is not this ACS`);
