@@ -1,17 +1,12 @@
 import type { Ctx } from '../domain/context.js';
 import { listPeople, setAdminPromotion } from '../domain/people/promote-admin.js';
-import { notFound } from '../errors.js';
+import { requireTenant } from '../domain/tenants/require-tenant.js';
 import { options, UsageError } from './index.js';
-
-async function assertTenant(ctx: Ctx, tenantId: string) {
-  const t = await ctx.db.selectFrom('tenants').select('id').where('id', '=', tenantId).executeTakeFirst();
-  if (!t) throw notFound(`No tenant "${tenantId}" (see: secure-exchange tenant list)`);
-}
 
 const promotion = (promoted: boolean) => async (ctx: Ctx, args: string[]) => {
   const o = options(args, { tenant: { type: 'string' }, user: { type: 'string' }, json: { type: 'boolean' } });
   if (!o.tenant || !o.user) throw new UsageError('--tenant and --user (id or userName) are required');
-  await assertTenant(ctx, o.tenant);
+  await requireTenant(ctx.db, o.tenant);
   const r = await setAdminPromotion(ctx, o.tenant, o.user, promoted, 'operator');
   if (o.json) return console.log(JSON.stringify(r));
   console.log(`${r.userName} is ${promoted ? 'now a promoted admin' : 'no longer promoted'}.`);
@@ -23,7 +18,7 @@ export const adminDemote = promotion(false);
 export async function userList(ctx: Ctx, args: string[]) {
   const o = options(args, { tenant: { type: 'string' }, json: { type: 'boolean' } });
   if (!o.tenant) throw new UsageError('--tenant is required');
-  await assertTenant(ctx, o.tenant);
+  await requireTenant(ctx.db, o.tenant);
   const people = await listPeople(ctx, o.tenant, {});
   if (o.json) return console.log(JSON.stringify(people));
   console.log('USER ID\tUSERNAME\tTYPE\tACTIVE\tPROMOTED');

@@ -1,14 +1,14 @@
 import fs from 'node:fs/promises';
 import type { Ctx } from '../domain/context.js';
 import { fetchMetadata, importIdpMetadata } from '../domain/idp/import-idp-metadata.js';
+import { requireTenant } from '../domain/tenants/require-tenant.js';
 import { invalid } from '../errors.js';
 import { options, UsageError } from './index.js';
 
 export async function idpImport(ctx: Ctx, args: string[]) {
   const o = options(args, { tenant: { type: 'string' }, metadata: { type: 'string' }, json: { type: 'boolean' } });
   if (!o.tenant || !o.metadata) throw new UsageError('--tenant and --metadata are required');
-  const tenant = await ctx.db.selectFrom('tenants').select('id').where('id', '=', o.tenant).executeTakeFirst();
-  if (!tenant) throw invalid(`No tenant "${o.tenant}" (see: secure-exchange tenant list)`);
+  await requireTenant(ctx.db, o.tenant);
   let xml: string;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(o.metadata)) {
     if (!/^https?:\/\//i.test(o.metadata)) throw invalid(`--metadata must be a file or an http(s) URL, not ${o.metadata}`);

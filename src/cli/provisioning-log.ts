@@ -1,6 +1,6 @@
 import type { Ctx } from '../domain/context.js';
 import { readProvisioningLog } from '../domain/provisioning/provisioning-log.js';
-import { notFound } from '../errors.js';
+import { requireTenant } from '../domain/tenants/require-tenant.js';
 import { options, UsageError } from './index.js';
 
 export async function provisioningLog(ctx: Ctx, args: string[]) {
@@ -8,8 +8,7 @@ export async function provisioningLog(ctx: Ctx, args: string[]) {
   if (!o.tenant) throw new UsageError('--tenant is required');
   const limit = o.limit === undefined ? 50 : Number(o.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit must be a whole number from 1 to 10000');
-  const tenant = await ctx.db.selectFrom('tenants').select('id').where('id', '=', o.tenant).executeTakeFirst();
-  if (!tenant) throw notFound(`No tenant "${o.tenant}"`);
+  await requireTenant(ctx.db, o.tenant);
   const { total, items } = await readProvisioningLog(ctx, o.tenant, { status: o.status, userId: o.user, startIndex: 1, count: limit });
   if (o.json) return console.log(JSON.stringify({ total, items }));
   console.log(`${items.length} of ${total} entries, newest first`);

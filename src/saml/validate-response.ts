@@ -44,10 +44,6 @@ function classify(err: Error): SamlRejected {
 
 type X = Record<string, any>;
 const first = (v: unknown): X | undefined => (Array.isArray(v) ? v[0] : undefined);
-const text = (v: unknown): string | undefined => {
-  const f = first(v);
-  return typeof f === 'string' ? f : typeof f?._ === 'string' ? f._ : undefined;
-};
 
 function values(attributes: X | undefined, name: string): string[] {
   const v = attributes?.[name];

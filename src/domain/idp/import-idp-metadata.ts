@@ -1,8 +1,9 @@
-import { AppError, invalid, notFound } from '../../errors.js';
+import { AppError, invalid } from '../../errors.js';
 import { describeCertificate, MAX_METADATA_BYTES, parseIdpMetadata, type CertificateInfo, type IdpMetadata } from '../../saml/metadata.js';
 import { nowIso } from '../../storage/db/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { Ctx } from '../context.js';
+import { requireTenant } from '../tenants/require-tenant.js';
 
 const REFRESH_MS = 12 * 3600_000;
 
@@ -72,8 +73,7 @@ export async function importIdpMetadata(
 ): Promise<IdpMetadata> {
   const md = parseIdpMetadata(xml);
   await ctx.db.transaction().execute(async (trx) => {
-    const tenant = await trx.selectFrom('tenants').select('id').where('id', '=', tenantId).executeTakeFirst();
-    if (!tenant) throw notFound(`No tenant "${tenantId}"`);
+    await requireTenant(trx, tenantId);
     const now = nowIso();
     const row = {
       entity_id: md.entityId, sso_url: md.ssoUrl, slo_url: md.sloUrl ?? null, certificates: JSON.stringify(md.certificates),

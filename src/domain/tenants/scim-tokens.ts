@@ -6,16 +6,12 @@ import { randomSecret, sha256Hex } from '../../storage/crypto/passwords.js';
 import { nowIso } from '../../storage/db/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { Ctx } from '../context.js';
+import { requireTenant } from './require-tenant.js';
 
 export interface TokenInfo { id: string; createdAt: string; lastUsedAt: string | null; expiresAt: string | null; revokedAt: string | null }
 
-async function assertTenant(ctx: Ctx, tenantId: string) {
-  const t = await ctx.db.selectFrom('tenants').select('id').where('id', '=', tenantId).executeTakeFirst();
-  if (!t) throw notFound(`No tenant "${tenantId}"`);
-}
-
 export async function listTokens(ctx: Ctx, tenantId: string): Promise<TokenInfo[]> {
-  await assertTenant(ctx, tenantId);
+  await requireTenant(ctx.db, tenantId);
   const rows = await ctx.db.selectFrom('scim_tokens').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').execute();
   return rows.map((r) => ({ id: r.id, createdAt: r.created_at, lastUsedAt: r.last_used_at, expiresAt: r.expires_at, revokedAt: r.revoked_at }));
 }
@@ -25,7 +21,7 @@ export async function rotateToken(ctx: Ctx, tenantId: string, oldExpireInDays?: 
   if (oldExpireInDays !== undefined && !(Number.isInteger(oldExpireInDays) && oldExpireInDays >= 0 && oldExpireInDays <= 365)) {
     throw invalid('--old-expires-in-days must be a whole number from 0 to 365');
   }
-  await assertTenant(ctx, tenantId);
+  await requireTenant(ctx.db, tenantId);
   const token = randomSecret(32);
   const id = crypto.randomUUID();
   const now = nowIso();
@@ -45,7 +41,7 @@ export async function rotateToken(ctx: Ctx, tenantId: string, oldExpireInDays?: 
 
 /** Revokes one token by id, or every live token but the newest. Revoked tokens fail at their next use. */
 export async function revokeTokens(ctx: Ctx, tenantId: string, which: { id: string } | 'all-but-newest'): Promise<number> {
-  await assertTenant(ctx, tenantId);
+  await requireTenant(ctx.db, tenantId);
   return ctx.db.transaction().execute(async (trx) => {
     const live = await trx.selectFrom('scim_tokens').select('id').where('tenant_id', '=', tenantId)
       .where('revoked_at', 'is', null).orderBy('created_at', 'desc').orderBy('id').execute();

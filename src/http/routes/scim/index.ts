@@ -1,6 +1,6 @@
 // SCIM 2.0 under /scim/v2/{tenantId}: bearer token bound to the tenant, SCIM error JSON for every failure
 // (Entra reads nothing else: spec/entra-scim-habits.md), and every request in the tenant's provisioning log.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../../domain/context.js';
 import { authenticateScim } from '../../../domain/tenants/authenticate-scim.js';
 import { nowIso } from '../../../storage/db/index.js';
