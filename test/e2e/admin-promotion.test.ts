@@ -6,6 +6,7 @@ import { entraUser, patchOp, scim } from '../helpers/scim.js';
 import { createTenant, startServer, type RunningServer, type TenantValues } from '../helpers/server.js';
 import { createBrowser, loginThroughIdp } from '../peers/browser.js';
 import { startIdp, type RunningIdp } from '../peers/simplesamlphp.js';
+import { provisionAlice, trustIdp } from '../helpers/scenario.js';
 
 describe('admin promotion', () => {
   let server: RunningServer;
@@ -19,8 +20,8 @@ describe('admin promotion', () => {
     server = await startServer();
     t = await createTenant(server, 'Promo', 'promo');
     idp = await startIdp({ sps: [{ entityId: 'promo', acs: t.samlUrl }] });
-    assert.equal((await server.cli(['idp', 'import', '--tenant', 'promo', '--metadata', idp.metadataUrl])).code, 0);
-    adminId = (await scim(t, 'POST', '/Users', entraUser({ userName: 'alice@contoso.example', externalId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301', userType: 'ADMIN' }))).body.id;
+    await trustIdp(server, 'promo', idp);
+    adminId = await provisionAlice(t, 'ADMIN');
     assert.equal((await api(tenant, server.url, 'POST', '/api/tenant/login', { username: t.username, password: t.password })).status, 200);
   });
   after(async () => {

@@ -6,10 +6,11 @@ import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { api, uploadFile } from '../helpers/api.js';
 import { countRows } from '../helpers/db.js';
-import { entraUser, patchOp, scim } from '../helpers/scim.js';
+import { patchOp, scim } from '../helpers/scim.js';
 import { createTenant, startServer, type RunningServer, type TenantValues } from '../helpers/server.js';
 import { createBrowser, loginThroughIdp } from '../peers/browser.js';
 import { startIdp, type RunningIdp } from '../peers/simplesamlphp.js';
+import { provisionAlice, trustIdp } from '../helpers/scenario.js';
 
 describe('deprovisioning effects', () => {
   let server: RunningServer;
@@ -28,8 +29,8 @@ describe('deprovisioning effects', () => {
     server = await startServer();
     t = await createTenant(server, 'Depro', 'depro');
     idp = await startIdp({ sps: [{ entityId: 'depro', acs: t.samlUrl }] });
-    assert.equal((await server.cli(['idp', 'import', '--tenant', 'depro', '--metadata', idp.metadataUrl])).code, 0);
-    aliceId = (await scim(t, 'POST', '/Users', entraUser({ userName: 'alice@contoso.example', externalId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301' }))).body.id;
+    await trustIdp(server, 'depro', idp);
+    aliceId = await provisionAlice(t);
   });
   after(async () => {
     await idp?.stop();

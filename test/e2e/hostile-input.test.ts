@@ -6,10 +6,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { api } from '../helpers/api.js';
 import { countRows } from '../helpers/db.js';
-import { entraUser, scim } from '../helpers/scim.js';
 import { createTenant, startServer, type RunningServer, type TenantValues } from '../helpers/server.js';
 import { captureSamlResponse, createBrowser, loginThroughIdp } from '../peers/browser.js';
 import { startIdp, type RunningIdp } from '../peers/simplesamlphp.js';
+import { provisionAlice, trustIdp } from '../helpers/scenario.js';
 
 describe('hostile input', () => {
   let server: RunningServer;
@@ -22,8 +22,8 @@ describe('hostile input', () => {
     server = await startServer();
     t = await createTenant(server, 'Hostile', 'hostile');
     idp = await startIdp({ sps: [{ entityId: 'hostile', acs: t.samlUrl }] });
-    assert.equal((await server.cli(['idp', 'import', '--tenant', 'hostile', '--metadata', idp.metadataUrl])).code, 0);
-    await scim(t, 'POST', '/Users', entraUser({ userName: 'alice@contoso.example', externalId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301' }));
+    await trustIdp(server, 'hostile', idp);
+    await provisionAlice(t);
     assert.equal((await loginThroughIdp(advisor, `${server.url}/saml/hostile/login`, 'alice', 'alice-pass')).status, 303);
     exchangeId = (await api(advisor, server.url, 'POST', '/api/exchanges', { title: 'x' })).body.id;
   });

@@ -12,6 +12,7 @@ import { entraUser, scim } from '../helpers/scim.js';
 import { createTenant, sharedDir, startServer, type RunningServer, type TenantValues } from '../helpers/server.js';
 import { captureSamlResponse, createBrowser, idpInitiatedUrl, postSamlResponse, type CapturedSamlResponse } from '../peers/browser.js';
 import { startIdp, type RunningIdp } from '../peers/simplesamlphp.js';
+import { provisionAlice, trustIdp } from '../helpers/scenario.js';
 
 const ALICE_OID = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
 const MALLORY_OID = '9a9a9a9a-0000-4000-8000-000000000bad';
@@ -31,8 +32,8 @@ describe('forged SAML responses', () => {
     beta = await createTenant(server, 'Beta', 'beta');
     idp = await startIdp({ sps: [{ entityId: 'acme', acs: acme.samlUrl }, { entityId: 'beta', acs: beta.samlUrl }] });
     for (const t of [acme, beta]) {
-      assert.equal((await server.cli(['idp', 'import', '--tenant', t.tenantId, '--metadata', idp.metadataUrl])).code, 0);
-      assert.equal((await scim(t, 'POST', '/Users', entraUser({ userName: 'alice@contoso.example', externalId: ALICE_OID }))).status, 201);
+      await trustIdp(server, t.tenantId, idp);
+      await provisionAlice(t);
     }
     assert.equal((await scim(acme, 'POST', '/Users', entraUser({ userName: 'mallory@contoso.example', externalId: MALLORY_OID }))).status, 201);
   });

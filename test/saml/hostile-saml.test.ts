@@ -10,10 +10,10 @@ import { deflateRawSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { api } from '../helpers/api.js';
 import { countRows } from '../helpers/db.js';
-import { entraUser, scim } from '../helpers/scim.js';
 import { createTenant, freePort, sharedDir, startServer, type RunningServer, type TenantValues } from '../helpers/server.js';
 import { createBrowser, loginThroughIdp, type Browser } from '../peers/browser.js';
 import { startIdp, type RunningIdp } from '../peers/simplesamlphp.js';
+import { provisionAlice, trustIdp } from '../helpers/scenario.js';
 
 const IDP_KEY = fs.readFileSync(path.join(sharedDir, 'peers/simplesamlphp/cert/idp.key'), 'utf8');
 const SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
@@ -31,8 +31,8 @@ describe('hostile SAML and IdP input', () => {
     b = await createTenant(server, 'HB', 'hb');
     idp = await startIdp({ sps: [{ entityId: 'ha', acs: a.samlUrl }, { entityId: 'hb', acs: b.samlUrl }] });
     for (const t of [a, b]) {
-      assert.equal((await server.cli(['idp', 'import', '--tenant', t.tenantId, '--metadata', idp.metadataUrl])).code, 0);
-      await scim(t, 'POST', '/Users', entraUser({ userName: 'alice@contoso.example', externalId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301' }));
+      await trustIdp(server, t.tenantId, idp);
+      await provisionAlice(t);
     }
   });
   after(async () => {

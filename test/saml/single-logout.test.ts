@@ -5,10 +5,10 @@ import { deflateRawSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { api } from '../helpers/api.js';
 import { countRows } from '../helpers/db.js';
-import { entraUser, scim } from '../helpers/scim.js';
 import { createTenant, startServer, type RunningServer, type TenantValues } from '../helpers/server.js';
 import { createBrowser, loginThroughIdp } from '../peers/browser.js';
 import { startIdp, type RunningIdp } from '../peers/simplesamlphp.js';
+import { provisionAlice, trustIdp } from '../helpers/scenario.js';
 
 describe('single logout', () => {
   let server: RunningServer;
@@ -19,8 +19,8 @@ describe('single logout', () => {
     server = await startServer();
     t = await createTenant(server, 'Slo', 'slo');
     idp = await startIdp({ sps: [{ entityId: 'slo', acs: t.samlUrl, slo: `${server.url}/saml/slo/slo` }] });
-    assert.equal((await server.cli(['idp', 'import', '--tenant', 'slo', '--metadata', idp.metadataUrl])).code, 0);
-    await scim(t, 'POST', '/Users', entraUser({ userName: 'alice@contoso.example', externalId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301' }));
+    await trustIdp(server, 'slo', idp);
+    await provisionAlice(t);
   });
   after(async () => {
     await idp?.stop();
@@ -73,8 +73,8 @@ describe('IdP-initiated single logout', () => {
     server = await startServer();
     const t = await createTenant(server, 'Slo2', 'slo2');
     idp = await startIdp({ sps: [{ entityId: 'slo2', acs: t.samlUrl, slo: `${server.url}/saml/slo2/slo` }] });
-    assert.equal((await server.cli(['idp', 'import', '--tenant', 'slo2', '--metadata', idp.metadataUrl])).code, 0);
-    await scim(t, 'POST', '/Users', entraUser({ userName: 'alice@contoso.example', externalId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301' }));
+    await trustIdp(server, 'slo2', idp);
+    await provisionAlice(t);
   });
   after(async () => {
     await idp?.stop();
