@@ -4,6 +4,8 @@ import type { Ctx } from '../domain/context.js';
 export const SESSION_COOKIE = 'sx_session';
 /** The tenant's own session (username + password), apart from staff sessions. */
 export const TENANT_COOKIE = 'sx_tenant';
+/** An external client's session (one-time code by mail), apart from staff sessions. */
+export const CLIENT_COOKIE = 'sx_client';
 
 /**
  * HttpOnly so scripts never see it; SameSite=Lax because the IdP's POST to the ACS is cross-site and the

@@ -1,14 +1,76 @@
-// Who may do what with an exchange, read in one place. Handlers ask; they never decide.
-import type { Actor } from '../domain/sessions/resolve-session.js';
+// Who may do what with an exchange, decided in one place. Use cases ask; handlers never decide.
+// An actor first has a relation to an exchange; the relation then allows a set of actions. No relation
+// means the exchange is invisible (404, exactly like an id that does not exist); a relation without the
+// action means visible but not allowed (403).
+import type { Actor, StaffActor } from '../domain/sessions/resolve-session.js';
 
-export interface ExchangeRef { tenantId: string; ownerId: string }
+export type Relation = 'owner' | 'deputy' | 'admin' | 'client' | 'none';
+
+export type ExchangeAction =
+  | 'view'            // the exchange itself: title, state, owner, expiry
+  | 'edit'            // rename, set or clear the expiry, share client names
+  | 'changeState'     // close, reopen, archive
+  | 'invite'          // invite a client by e-mail
+  | 'manageClients'   // list clients and invitations, revoke an invitation or a client's access
+  | 'listDocuments'
+  | 'upload'          // a new document or a new version
+  | 'download'
+  | 'deleteDocument'
+  | 'viewActivity'    // the exchange's audit entries
+  | 'manageDeputies'
+  | 'handOver';
+
+const ADVISOR: ExchangeAction[] = ['view', 'edit', 'changeState', 'invite', 'manageClients', 'listDocuments', 'upload', 'download', 'deleteDocument', 'viewActivity'];
+
+const ALLOWED: Record<Relation, ReadonlySet<ExchangeAction>> = {
+  owner: new Set(ADVISOR),
+  deputy: new Set(ADVISOR),
+  // Admins organise who works on an exchange; they never read its documents (DESIGN.md).
+  admin: new Set(['view', 'manageDeputies', 'handOver']),
+  client: new Set(['view', 'listDocuments', 'upload', 'download']),
+  none: new Set(),
+};
+
+/** What the policy needs to know about an exchange and the actor's ties to it. */
+export interface ExchangeFacts {
+  tenantId: string;
+  ownerId: string;
+  /** The actor is one of the exchange's deputies. */
+  actorIsDeputy: boolean;
+  /** The actor (a client) has access that was not revoked. */
+  actorIsInvitedClient: boolean;
+}
+
+export const isPromotedAdmin = (a: Actor): a is StaffActor => a.kind === 'staff' && a.userType === 'ADMIN' && a.promoted;
+export const isAdvisor = (a: Actor): a is StaffActor => a.kind === 'staff' && a.userType === 'ADVISOR';
+
+export function relationOf(actor: Actor, x: ExchangeFacts): Relation {
+  if (actor.tenantId !== x.tenantId) return 'none';
+  if (actor.kind === 'client') return x.actorIsInvitedClient ? 'client' : 'none';
+  if (isAdvisor(actor)) {
+    if (actor.userId === x.ownerId) return 'owner';
+    if (x.actorIsDeputy) return 'deputy';
+    return 'none';
+  }
+  return isPromotedAdmin(actor) ? 'admin' : 'none';
+}
+
+export const allows = (relation: Relation, action: ExchangeAction): boolean => ALLOWED[relation].has(action);
 
 export function canCreateExchange(actor: Actor): boolean {
-  // Admins do nothing until promoted (issue 5); clients never create exchanges.
-  return actor.userType === 'ADVISOR';
+  // Admins and clients never create exchanges; an admin hands them over instead.
+  return isAdvisor(actor);
 }
 
-/** Reading and writing documents of an exchange: its owner only, in its own tenant (deputies come with issue 5). */
-export function canUseExchange(actor: Actor, exchange: ExchangeRef): boolean {
-  return actor.tenantId === exchange.tenantId && actor.userType === 'ADVISOR' && actor.userId === exchange.ownerId;
+/** Seeing every exchange of the tenant (with owner, deputies and state): promoted admins only. */
+export const canListAllExchanges = (actor: Actor): boolean => isPromotedAdmin(actor);
+
+/** Exchange states. An expired exchange behaves as closed. */
+export type ExchangeState = 'open' | 'closed' | 'archived';
+
+/** Writes that change an exchange's content need it open (and not expired). */
+export function acceptsContent(x: { state: string; expires_at: string | null }, now = new Date()): boolean {
+  return x.state === 'open' && (x.expires_at === null || Date.parse(x.expires_at) > now.getTime());
 }
+
+export const CONTENT_ACTIONS: ReadonlySet<ExchangeAction> = new Set(['upload', 'deleteDocument', 'invite']);

@@ -1,42 +1,49 @@
-import type { Selectable } from 'kysely';
 import type { Readable } from 'node:stream';
 import { notFound } from '../../errors.js';
 import { unwrapKey } from '../../storage/crypto/keys.js';
 import { DecryptStream } from '../../storage/crypto/segmented-gcm.js';
-import type { Database } from '../../storage/db/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { Ctx } from '../context.js';
-import { findExchange } from '../exchanges/find-exchange.js';
-import type { Actor } from '../sessions/resolve-session.js';
+import { exchangeFor, isUuid } from '../exchanges/exchange-access.js';
+import { principalOf, type Actor } from '../sessions/resolve-session.js';
 import { tenantKey } from '../tenants/tenant-key.js';
-import type { DocumentView } from './upload-document.js';
+import { toDocumentView, type DocumentView, type VersionRow } from './document-view.js';
 
-type DocumentRow = Selectable<Database['documents']>;
-
-const toView = (r: DocumentRow): DocumentView => ({
-  id: r.id, name: r.name, size: Number(r.size), sha256: r.sha256, contentType: r.content_type, createdAt: r.created_at,
-});
-
+/** The exchange's documents (not deleted), each with its current version. */
 export async function listDocuments(ctx: Ctx, actor: Actor, exchangeId: string): Promise<DocumentView[]> {
-  const exchange = await findExchange(ctx, actor, exchangeId);
-  const rows = await ctx.db.selectFrom('documents').selectAll().where('tenant_id', '=', actor.tenantId)
-    .where('exchange_id', '=', exchange.id).orderBy('created_at').execute();
-  return rows.map(toView);
+  const { row: exchange } = await exchangeFor(ctx, actor, exchangeId, 'listDocuments');
+  const rows = await ctx.db.selectFrom('documents')
+    .innerJoin('document_versions as v', 'v.id', 'documents.current_version_id')
+    .selectAll('documents')
+    .select(['v.id as v_id', 'v.number', 'v.content_type', 'v.size', 'v.sha256', 'v.uploaded_by', 'v.created_at as v_created_at'])
+    .where('documents.tenant_id', '=', actor.tenantId).where('documents.exchange_id', '=', exchange.id)
+    .where('documents.deleted_at', 'is', null).orderBy('documents.created_at').orderBy('documents.id').execute();
+  return rows.map((r) => toDocumentView(r, {
+    id: r.v_id, number: r.number, content_type: r.content_type, size: r.size, sha256: r.sha256, uploaded_by: r.uploaded_by, created_at: r.v_created_at,
+  } as VersionRow));
 }
 
-/** The plaintext as a stream that verifies each segment before releasing it. */
-export async function openDocument(ctx: Ctx, actor: Actor, exchangeId: string, documentId: string): Promise<{ doc: DocumentView; stream: Readable }> {
-  const exchange = await findExchange(ctx, actor, exchangeId);
-  const r = await ctx.db.selectFrom('documents').selectAll().where('tenant_id', '=', actor.tenantId)
-    .where('exchange_id', '=', exchange.id).where('id', '=', documentId).executeTakeFirst();
-  if (!r) throw notFound('Document not found');
-  const key = unwrapKey(await tenantKey(ctx, actor.tenantId), r.wrapped_key, `document:${r.id}`);
-  await recordAudit(ctx.db, { tenantId: actor.tenantId, actor: `user:${actor.userId}`, action: 'document.download', target: `document:${r.id}` });
-  const source = ctx.blobs.get(r.blob_key);
+/**
+ * The plaintext of a document's current version (or of `versionNumber`) as a stream that verifies each
+ * segment before releasing it.
+ */
+export async function openDocument(
+  ctx: Ctx, actor: Actor, exchangeId: string, documentId: string, versionNumber?: number,
+): Promise<{ doc: DocumentView; stream: Readable }> {
+  const { row: exchange } = await exchangeFor(ctx, actor, exchangeId, 'download');
+  if (!isUuid(documentId)) throw notFound('Document not found');
+  const d = await ctx.db.selectFrom('documents').selectAll().where('tenant_id', '=', actor.tenantId)
+    .where('exchange_id', '=', exchange.id).where('id', '=', documentId).where('deleted_at', 'is', null).executeTakeFirst();
+  if (!d) throw notFound('Document not found');
+  const v = await ctx.db.selectFrom('document_versions').selectAll().where('document_id', '=', d.id)
+    .$if(versionNumber === undefined, (q) => q.where('id', '=', d.current_version_id))
+    .$if(versionNumber !== undefined, (q) => q.where('number', '=', versionNumber!))
+    .executeTakeFirst();
+  if (!v) throw notFound('Version not found');
+  const key = unwrapKey(await tenantKey(ctx, actor.tenantId), v.wrapped_key, `document:${v.id}`);
+  await recordAudit(ctx.db, { tenantId: actor.tenantId, actor: principalOf(actor), action: 'document.download', target: `document:${d.id}`, detail: { exchange: exchange.id, version: v.number } });
+  const source = ctx.blobs.get(v.blob_key);
   const plain = new DecryptStream(key);
   source.on('error', (e) => plain.destroy(e));
-  return {
-    doc: toView(r),
-    stream: source.pipe(plain),
-  };
+  return { doc: toDocumentView(d, v), stream: source.pipe(plain) };
 }

@@ -9,11 +9,10 @@ import { DEFAULT_SEGMENT_SIZE, EncryptStream } from '../../storage/crypto/segmen
 import { nowIso } from '../../storage/db/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { Ctx } from '../context.js';
-import type { Actor } from '../sessions/resolve-session.js';
+import { principalOf, type Actor } from '../sessions/resolve-session.js';
 import { tenantKey } from '../tenants/tenant-key.js';
-import { findExchange } from '../exchanges/find-exchange.js';
-
-export interface DocumentView { id: string; name: string; size: number; sha256: string; contentType: string; createdAt: string }
+import { exchangeFor } from '../exchanges/exchange-access.js';
+import type { DocumentView } from './document-view.js';
 
 export function cleanFileName(raw: string | undefined): string {
   // Kept as given for display (never used as a path); control characters and direction overrides go.
@@ -46,8 +45,9 @@ export async function uploadDocument(
   ctx: Ctx, actor: Actor, exchangeId: string,
   file: { name: string | undefined; contentType: string | undefined; stream: Readable },
 ): Promise<DocumentView> {
-  const exchange = await findExchange(ctx, actor, exchangeId);
+  const { row: exchange } = await exchangeFor(ctx, actor, exchangeId, 'upload');
   const name = cleanFileName(file.name);
+  // A new document: its first version shares its id (so the version's key context is `document:<id>`).
   const id = crypto.randomUUID();
   const blobKey = crypto.randomBytes(24).toString('base64url');
   const docKey = newKey();
@@ -67,19 +67,26 @@ export async function uploadDocument(
   }
 
   const contentType = /^[\w.+-]+\/[\w.+-]+$/.test(file.contentType ?? '') ? file.contentType! : 'application/octet-stream';
-  const row = {
-    id, tenant_id: actor.tenantId, exchange_id: exchange.id, name, content_type: contentType, size: meter.bytes,
+  const by = principalOf(actor);
+  const now = nowIso();
+  const version = {
+    id, tenant_id: actor.tenantId, document_id: id, number: 1, content_type: contentType, size: meter.bytes,
     sha256: meter.digest(), blob_key: blobKey, wrapped_key: wrapKey(await tenantKey(ctx, actor.tenantId), docKey, `document:${id}`),
-    segment_size: DEFAULT_SEGMENT_SIZE, uploaded_by: actor.userId, created_at: nowIso(),
+    segment_size: DEFAULT_SEGMENT_SIZE, uploaded_by: by, created_at: now,
+  };
+  const doc = {
+    id, tenant_id: actor.tenantId, exchange_id: exchange.id, name, current_version_id: id, version_count: 1,
+    created_by: by, created_at: now, updated_at: now, deleted_at: null, deleted_by: null,
   };
   try {
     await ctx.db.transaction().execute(async (trx) => {
-      await trx.insertInto('documents').values(row).execute();
-      await recordAudit(trx, { tenantId: actor.tenantId, actor: `user:${actor.userId}`, action: 'document.upload', target: `document:${id}`, detail: { exchange: exchange.id, size: row.size, sha256: row.sha256 } });
+      await trx.insertInto('documents').values(doc).execute();
+      await trx.insertInto('document_versions').values(version).execute();
+      await recordAudit(trx, { tenantId: actor.tenantId, actor: by, action: 'document.upload', target: `document:${id}`, detail: { exchange: exchange.id, version: 1, size: version.size, sha256: version.sha256 } });
     });
   } catch (err) {
     await ctx.blobs.delete(blobKey);
     throw err;
   }
-  return { id, name, size: row.size, sha256: row.sha256, contentType, createdAt: row.created_at };
+  return { id, name, size: version.size, sha256: version.sha256, contentType, version: 1, versionCount: 1, uploadedBy: by, createdAt: now, updatedAt: now };
 }

@@ -2,7 +2,9 @@ import { sha256Hex } from '../../storage/crypto/passwords.js';
 import { nowIso } from '../../storage/db/index.js';
 import type { Ctx } from '../context.js';
 
-export interface Actor {
+/** A provisioned member of the firm's staff, signed in by SAML. */
+export interface StaffActor {
+  kind: 'staff';
   tenantId: string;
   userId: string;
   userType: 'ADMIN' | 'ADVISOR';
@@ -12,8 +14,23 @@ export interface Actor {
   promoted: boolean;
 }
 
+/** An external person invited to one or more exchanges, signed in with a one-time code (or TOTP). */
+export interface ClientActor {
+  kind: 'client';
+  tenantId: string;
+  clientId: string;
+  email: string;
+  displayName: string;
+  language: string | null;
+}
+
+export type Actor = StaffActor | ClientActor;
+
+/** How an actor is named in the audit log and in `uploaded_by` columns. */
+export const principalOf = (a: Actor): string => (a.kind === 'staff' ? `user:${a.userId}` : `client:${a.clientId}`);
+
 /** The signed-in person behind a session cookie; a session of an inactive or deleted user is worth nothing. */
-export async function resolveSession(ctx: Ctx, token: string | undefined): Promise<Actor | undefined> {
+export async function resolveSession(ctx: Ctx, token: string | undefined): Promise<StaffActor | undefined> {
   if (!token || token.length > 128) return undefined;
   const row = await ctx.db.selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -23,13 +40,31 @@ export async function resolveSession(ctx: Ctx, token: string | undefined): Promi
     .where('sessions.expires_at', '>', nowIso())
     .whereRef('sessions.tenant_id', '=', 'users.tenant_id')
     .executeTakeFirst();
-  if (!row || row.active !== 1 || !row.userType) return undefined;
+  if (!row || row.active !== 1 || (row.userType !== 'ADMIN' && row.userType !== 'ADVISOR')) return undefined;
   return {
-    tenantId: row.tenantId, userId: row.userId, userType: row.userType as Actor['userType'],
+    kind: 'staff', tenantId: row.tenantId, userId: row.userId, userType: row.userType,
     displayName: `${row.given_name} ${row.family_name}`, language: row.language, promoted: row.promoted === 1,
   };
 }
 
 export async function endSession(ctx: Ctx, token: string): Promise<void> {
   await ctx.db.deleteFrom('sessions').where('id_hash', '=', sha256Hex(token)).execute();
+}
+
+/** The client behind a client session cookie. */
+export async function resolveClientSession(ctx: Ctx, token: string | undefined): Promise<ClientActor | undefined> {
+  if (!token || token.length > 128) return undefined;
+  const row = await ctx.db.selectFrom('client_sessions')
+    .innerJoin('clients', 'clients.id', 'client_sessions.client_id')
+    .select(['clients.id', 'clients.tenant_id', 'clients.email', 'clients.display_name', 'clients.language'])
+    .where('client_sessions.id_hash', '=', sha256Hex(token))
+    .where('client_sessions.expires_at', '>', nowIso())
+    .whereRef('client_sessions.tenant_id', '=', 'clients.tenant_id')
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return { kind: 'client', tenantId: row.tenant_id, clientId: row.id, email: row.email, displayName: row.display_name ?? row.email, language: row.language };
+}
+
+export async function endClientSession(ctx: Ctx, token: string): Promise<void> {
+  await ctx.db.deleteFrom('client_sessions').where('id_hash', '=', sha256Hex(token)).execute();
 }

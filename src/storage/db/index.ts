@@ -5,11 +5,12 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.js';
 import * as m0001 from './migrations/0001_initial.js';
+import * as m0004 from './migrations/0004_exchanges_people.js';
 
 export type Db = Kysely<Database>;
 export type { Database } from './schema.js';
 
-const migrations: Record<string, Migration> = { '0001_initial': m0001 };
+const migrations: Record<string, Migration> = { '0001_initial': m0001, '0004_exchanges_people': m0004 };
 
 class StaticMigrations implements MigrationProvider {
   async getMigrations() { return migrations; }
@@ -27,7 +28,7 @@ export async function openDatabase(file: string): Promise<Db> {
   // Server and CLI may write at once; wait for the lock instead of failing with SQLITE_BUSY.
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  const { error, results } = await new Migrator({ db, provider: new StaticMigrations() }).migrateToLatest();
+  const { error, results } = await new Migrator({ db, provider: new StaticMigrations(), allowUnorderedMigrations: true }).migrateToLatest();
   if (error) {
     await db.destroy();
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -15,6 +15,12 @@ export interface TenantTable {
   /** Tenant key, wrapped by the master key. */
   wrapped_key: string;
   created_at: string;
+  /** TOTP secret (wrapped by the tenant key) once enrolment is confirmed; `totp_pending` until then. */
+  totp_secret: string | null;
+  totp_pending: string | null;
+  /** The last TOTP time step accepted: a code works once. */
+  totp_last_step: number | null;
+  password_changed_at: string | null;
 }
 
 export interface ScimTokenTable {
@@ -106,20 +112,109 @@ export interface ExchangeTable {
   needs_reassignment: Generated<number>;
   created_at: string;
   updated_at: string;
+  /** After this moment the exchange behaves as closed. */
+  expires_at: string | null;
+  /** 1: the clients of this exchange may see each other's names. */
+  share_client_names: Generated<number>;
 }
 
+export interface ExchangeDeputyTable {
+  exchange_id: string;
+  user_id: string;
+  tenant_id: string;
+  added_by: string;
+  created_at: string;
+}
+
+export interface ClientTable {
+  id: string;
+  tenant_id: string;
+  email: string;
+  /** Lower-cased address: one client per address per tenant. */
+  email_key: string;
+  display_name: string | null;
+  language: string | null;
+  totp_secret: string | null;
+  totp_pending: string | null;
+  totp_last_step: number | null;
+  failed_codes: Generated<number>;
+  locked_until: string | null;
+  created_at: string;
+}
+
+export interface ExchangeClientTable {
+  exchange_id: string;
+  client_id: string;
+  tenant_id: string;
+  invited_by: string;
+  created_at: string;
+  revoked_at: string | null;
+  revoked_by: string | null;
+}
+
+export interface InvitationTable {
+  id: string;
+  tenant_id: string;
+  exchange_id: string;
+  client_id: string;
+  /** SHA-256 of the link's secret. */
+  token_hash: string;
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface ClientCodeTable {
+  id: string;
+  tenant_id: string;
+  client_id: string;
+  code_hash: string;
+  attempts: Generated<number>;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface ClientSessionTable {
+  id_hash: string;
+  tenant_id: string;
+  client_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** A named file in an exchange; its bytes are in its versions. */
 export interface DocumentTable {
   id: string;
   tenant_id: string;
   exchange_id: string;
   name: string;
+  current_version_id: string;
+  version_count: number;
+  /** "user:<id>" or "client:<id>". */
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+  deleted_by: string | null;
+}
+
+/** One upload of a document. */
+export interface DocumentVersionTable {
+  id: string;
+  tenant_id: string;
+  document_id: string;
+  number: number;
   content_type: string;
   size: number;
   sha256: string;
   blob_key: string;
-  /** Document key wrapped by the tenant key. */
+  /** Version key wrapped by the tenant key, associated data `document:<version id>`. */
   wrapped_key: string;
   segment_size: number;
+  /** "user:<id>" or "client:<id>". */
   uploaded_by: string;
   created_at: string;
 }
@@ -158,6 +253,13 @@ export interface Database {
   tenant_sessions: TenantSessionTable;
   exchanges: ExchangeTable;
   documents: DocumentTable;
+  document_versions: DocumentVersionTable;
+  exchange_deputies: ExchangeDeputyTable;
+  clients: ClientTable;
+  exchange_clients: ExchangeClientTable;
+  invitations: InvitationTable;
+  client_codes: ClientCodeTable;
+  client_sessions: ClientSessionTable;
   audit_log: AuditTable;
   provisioning_log: ProvisioningLogTable;
 }

@@ -1,10 +1,10 @@
 // The JSON API under /api (session cookie). Errors are `{ "error": { "status", "message" } }`.
 import type { FastifyInstance } from 'fastify';
 import type { Ctx } from '../../../domain/context.js';
-import { resolveSession, type Actor } from '../../../domain/sessions/resolve-session.js';
+import { resolveClientSession, resolveSession, type Actor, type StaffActor } from '../../../domain/sessions/resolve-session.js';
 import { forbidden, unauthorized } from '../../../errors.js';
 import { resolveTenantSession } from '../../../domain/tenants/sign-in-tenant.js';
-import { sessionToken, TENANT_COOKIE } from '../../session-cookie.js';
+import { CLIENT_COOKIE, sessionToken, TENANT_COOKIE } from '../../session-cookie.js';
 import { tenantIdpRoutes, tenantPeopleRoutes, tenantRoutes } from './tenant.js';
 import { documentRoutes } from './documents.js';
 import { exchangeRoutes } from './exchanges.js';
@@ -14,10 +14,17 @@ declare module 'fastify' {
   interface FastifyRequest { actor?: Actor; tenantSession?: string }
 }
 
-/** The signed-in staff member; 401 when the request carries no valid staff session. */
+/** The signed-in staff member or client; 401 when the request carries no valid session. */
 export function actorOf(req: { actor?: Actor }): Actor {
   if (!req.actor) throw unauthorized('Sign in first');
   return req.actor;
+}
+
+/** The signed-in staff member (SAML); a client's session is not enough (403). */
+export function staffOf(req: { actor?: Actor }): StaffActor {
+  const a = actorOf(req);
+  if (a.kind !== 'staff') throw forbidden('Only the firm\'s staff may do this');
+  return a;
 }
 
 /** The tenant signed in with its username and password; 401 otherwise. */
@@ -40,7 +47,8 @@ export async function apiRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
       if ((origin && origin !== ownOrigin) || req.headers['sec-fetch-site'] === 'cross-site') throw forbidden('Cross-site request refused');
     }
     // Each route asks for the kind of sign-in it needs (actorOf / tenantOf).
-    req.actor = await resolveSession(ctx, sessionToken(req));
+    // A browser may hold both a staff and a client cookie (a tester, a shared machine): staff wins.
+    req.actor = (await resolveSession(ctx, sessionToken(req))) ?? (await resolveClientSession(ctx, sessionToken(req, CLIENT_COOKIE)));
     req.tenantSession = await resolveTenantSession(ctx, sessionToken(req, TENANT_COOKIE));
   });
 

@@ -7,7 +7,11 @@ import { actorOf } from './index.js';
 export async function meRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
   app.get('/me', async (req) => {
     const a = actorOf(req);
+    if (a.kind === 'client') {
+      return { kind: 'client', tenantId: a.tenantId, clientId: a.clientId, email: a.email, displayName: a.displayName, language: a.language };
+    }
     return {
+      kind: 'staff',
       tenantId: a.tenantId, userId: a.userId, userType: a.userType, displayName: a.displayName, language: a.language,
       // An admin not yet promoted sees only this: the tenant has to promote it first.
       promotionPending: a.userType === 'ADMIN' && !a.promoted,
