@@ -13,10 +13,17 @@ const FIELDS = new Set(['title', 'expiresAt', 'shareClientNames']);
 // A full ISO-8601 date-time with seconds optional and an explicit offset: no guessing of time zones.
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** A real calendar moment: Date.parse would roll 2030-02-31 over into March. */
+function realDateTime(raw: string): boolean {
+  const [y, mo, d, h, mi, sec] = raw.split(/[-T:.Z+]/).map(Number) as [number, number, number, number, number, number?];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d && h <= 23 && mi <= 59 && (sec ?? 0) <= 59;
+}
+
 /** `null` clears the expiry; a date-time must lie in the future (stored as UTC). */
 export function expiryOf(raw: unknown, now = Date.now()): string | null {
   if (raw === null) return null;
-  if (typeof raw !== 'string' || !ISO_DATE_TIME.test(raw) || Number.isNaN(Date.parse(raw))) {
+  if (typeof raw !== 'string' || !ISO_DATE_TIME.test(raw) || !realDateTime(raw) || Number.isNaN(Date.parse(raw))) {
     throw invalid('"expiresAt" must be an ISO 8601 date-time with a time zone (e.g. 2030-01-31T18:00:00Z), or null');
   }
   const at = Date.parse(raw);
