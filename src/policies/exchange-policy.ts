@@ -74,3 +74,29 @@ export function acceptsContent(x: { state: string; expires_at: string | null }, 
 }
 
 export const CONTENT_ACTIONS: ReadonlySet<ExchangeAction> = new Set(['upload', 'deleteDocument', 'invite']);
+
+/** The state an exchange behaves as: an open exchange past its expiry is closed. */
+export function effectiveState(x: { state: string; expires_at: string | null }, now = new Date()): ExchangeState {
+  if (x.state === 'open') return acceptsContent(x, now) ? 'open' : 'closed';
+  return x.state as ExchangeState;
+}
+
+export type StateChange = 'close' | 'reopen' | 'archive';
+
+/**
+ * The state machine: open → closed (close), open | closed → archived (archive), closed | archived → open
+ * (reopen). Reopen also applies to an open exchange whose expiry has passed (it behaves as closed); it
+ * then clears the expiry, or the exchange would stay closed. Anything else is refused (409).
+ */
+export function nextState(change: StateChange, x: { state: string; expires_at: string | null }, now = new Date()):
+  { state: ExchangeState; clearExpiry: boolean } | null {
+  const expired = x.expires_at !== null && Date.parse(x.expires_at) <= now.getTime();
+  switch (change) {
+    case 'close': return x.state === 'open' ? { state: 'closed', clearExpiry: false } : null;
+    case 'archive': return x.state === 'open' || x.state === 'closed' ? { state: 'archived', clearExpiry: false } : null;
+    case 'reopen': return x.state !== 'open' || expired ? { state: 'open', clearExpiry: expired } : null;
+  }
+}
+
+/** Renaming, the expiry and sharing settings: not on an archived exchange, which is kept as it was. */
+export const acceptsEdits = (x: { state: string }): boolean => x.state !== 'archived';

@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../storage/db/index.js';
 import { nowIso } from '../../storage/db/index.js';
+import { exchangeIdOf } from './exchange-of-entry.js';
 
 export interface AuditEntry {
   tenantId: string;
@@ -31,15 +32,23 @@ export async function recordAudit(db: Kysely<Database> | Transaction<Database>, 
     detail: entry.detail ? JSON.stringify(entry.detail) : null,
   };
   const prev = last?.hash ?? GENESIS;
-  await db.insertInto('audit_log').values({ tenant_id: entry.tenantId, ...row, prev_hash: prev, hash: entryHash(prev, row) }).execute();
+  // exchange_id indexes the entry for the exchange's activity; it is derived from target and detail,
+  // which the hash covers, so it needs no place in the hash (verifyAudit re-derives it).
+  await db.insertInto('audit_log').values({
+    tenant_id: entry.tenantId, ...row, exchange_id: exchangeIdOf(row.target, entry.detail), prev_hash: prev, hash: entryHash(prev, row),
+  }).execute();
 }
 
-/** Re-computes the chain; returns the seq of the first broken entry, or null when intact. */
+/**
+ * Re-computes the chain; returns the seq of the first broken entry, or null when intact. An entry whose
+ * exchange_id is not what its (hashed) target and detail say was edited too: it would hide the entry
+ * from its exchange's activity or show it in another's.
+ */
 export async function verifyAudit(db: Kysely<Database>, tenantId: string): Promise<number | null> {
   const rows = await db.selectFrom('audit_log').selectAll().where('tenant_id', '=', tenantId).orderBy('seq').execute();
   let prev = GENESIS;
   for (const r of rows) {
-    if (r.prev_hash !== prev || entryHash(prev, r) !== r.hash) return r.seq;
+    if (r.prev_hash !== prev || entryHash(prev, r) !== r.hash || r.exchange_id !== exchangeIdOf(r.target, r.detail)) return r.seq;
     prev = r.hash;
   }
   return null;

@@ -6,11 +6,16 @@ import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider
 import type { Database } from './schema.js';
 import * as m0001 from './migrations/0001_initial.js';
 import * as m0004 from './migrations/0004_exchanges_people.js';
+import * as m0006 from './migrations/0006_exchange_admin.js';
 
 export type Db = Kysely<Database>;
 export type { Database } from './schema.js';
 
-const migrations: Record<string, Migration> = { '0001_initial': m0001, '0004_exchanges_people': m0004 };
+const migrations: Record<string, Migration> = {
+  '0001_initial': m0001,
+  '0004_exchanges_people': m0004,
+  '0006_exchange_admin': m0006,
+};
 
 class StaticMigrations implements MigrationProvider {
   async getMigrations() { return migrations; }

@@ -227,6 +227,8 @@ export interface AuditTable {
   action: string;
   target: string | null;
   detail: string | null;
+  /** The exchange the entry is about (from target `exchange:<id>` or `detail.exchange`); indexed for its activity. */
+  exchange_id: string | null;
   prev_hash: string;
   hash: string;
 }

@@ -6,6 +6,7 @@ import { forbidden, unauthorized } from '../../../errors.js';
 import { resolveTenantSession } from '../../../domain/tenants/sign-in-tenant.js';
 import { CLIENT_COOKIE, sessionToken, TENANT_COOKIE } from '../../session-cookie.js';
 import { tenantIdpRoutes, tenantPeopleRoutes, tenantRoutes } from './tenant.js';
+import { adminRoutes } from './admin.js';
 import { documentRoutes } from './documents.js';
 import { exchangeRoutes } from './exchanges.js';
 import { meRoutes } from './me.js';
@@ -56,6 +57,7 @@ export async function apiRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
   await app.register(meRoutes, { ctx });
   await app.register(exchangeRoutes, { ctx });
   await app.register(documentRoutes, { ctx });
+  await app.register(adminRoutes, { ctx });
   await app.register(tenantRoutes, { ctx });
   await app.register(tenantIdpRoutes, { ctx });
   await app.register(tenantPeopleRoutes, { ctx });

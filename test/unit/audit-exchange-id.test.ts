@@ -1,0 +1,74 @@
+// The audit log's exchange_id: filled from target or detail.exchange by recordAudit, backfilled by
+// migration 0006 on a database written before it (whose chain still verifies), and checked by
+// verifyAudit (an edited exchange_id breaks the chain at that entry like any edited field).
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { exchangeIdOf } from '../../src/domain/audit/exchange-of-entry.js';
+import { entryHash, recordAudit, verifyAudit } from '../../src/domain/audit/record-audit.js';
+import { openDatabase } from '../../src/storage/db/index.js';
+import * as m0001 from '../../src/storage/db/migrations/0001_initial.js';
+import * as m0004 from '../../src/storage/db/migrations/0004_exchanges_people.js';
+
+const tmpFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sx-audit-')), 'db.sqlite');
+
+describe('audit exchange_id', () => {
+  it('derives the exchange from the target or detail.exchange, nothing else', () => {
+    const id = crypto.randomUUID();
+    assert.equal(exchangeIdOf(`exchange:${id}`, null), id);
+    assert.equal(exchangeIdOf('document:x', { exchange: id }), id);
+    assert.equal(exchangeIdOf('document:x', JSON.stringify({ exchange: id, size: 3 })), id);
+    assert.equal(exchangeIdOf('user:x', { user: id }), null);
+    assert.equal(exchangeIdOf('exchange:not-an-id', '{not json'), null);
+    assert.equal(exchangeIdOf(null, { exchange: 5 }), null);
+  });
+
+  it('recordAudit fills it and verifyAudit catches an edit of it', async () => {
+    const file = tmpFile();
+    const db = await openDatabase(file);
+    const x = crypto.randomUUID();
+    await recordAudit(db, { tenantId: 't', actor: 'user:a', action: 'exchange.create', target: `exchange:${x}` });
+    await recordAudit(db, { tenantId: 't', actor: 'user:a', action: 'document.upload', target: 'document:d', detail: { exchange: x } });
+    await recordAudit(db, { tenantId: 't', actor: 'scim', action: 'user.update', target: 'user:u' });
+    const rows = await db.selectFrom('audit_log').select(['seq', 'exchange_id']).orderBy('seq').execute();
+    assert.deepEqual(rows.map((r) => r.exchange_id), [x, x, null]);
+    assert.equal(await verifyAudit(db, 't'), null);
+    await db.updateTable('audit_log').set({ exchange_id: null }).where('seq', '=', rows[1]!.seq).execute();
+    assert.equal(await verifyAudit(db, 't'), rows[1]!.seq, 'an entry hidden from its exchange breaks the chain');
+    await db.updateTable('audit_log').set({ exchange_id: x }).where('seq', '=', rows[1]!.seq).execute();
+    await db.updateTable('audit_log').set({ exchange_id: x }).where('seq', '=', rows[2]!.seq).execute();
+    assert.equal(await verifyAudit(db, 't'), rows[2]!.seq, 'an entry moved into an exchange breaks it too');
+    await db.destroy();
+  });
+
+  it('migration 0006 backfills a chain written before it, which still verifies', async () => {
+    const file = tmpFile();
+    const old = new Kysely<any>({ dialect: new SqliteDialect({ database: new SQLite(file) }) });
+    const provider = { getMigrations: async () => ({ '0001_initial': m0001, '0004_exchanges_people': m0004 }) };
+    assert.equal((await new Migrator({ db: old, provider }).migrateToLatest()).error, undefined);
+    const x = crypto.randomUUID();
+    let prev = '0'.repeat(64);
+    const entries = [
+      { target: `exchange:${x}`, detail: null },
+      { target: 'document:d', detail: JSON.stringify({ exchange: x, version: 1 }) },
+      { target: 'user:u', detail: null },
+    ];
+    for (const [i, e] of entries.entries()) {
+      const row = { at: `2026-01-01T00:00:0${i}.000Z`, actor: 'user:a', action: `a${i}`, ...e };
+      const hash = entryHash(prev, row);
+      await old.insertInto('audit_log').values({ tenant_id: 't', ...row, prev_hash: prev, hash }).execute();
+      prev = hash;
+    }
+    await old.destroy();
+    const db = await openDatabase(file);
+    const rows = await db.selectFrom('audit_log').select('exchange_id').orderBy('seq').execute();
+    assert.deepEqual(rows.map((r) => r.exchange_id), [x, x, null]);
+    assert.equal(await verifyAudit(db, 't'), null, 'the old chain verifies after the backfill');
+    await db.destroy();
+  });
+});
