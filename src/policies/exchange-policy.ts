@@ -74,3 +74,12 @@ export function acceptsContent(x: { state: string; expires_at: string | null }, 
 }
 
 export const CONTENT_ACTIONS: ReadonlySet<ExchangeAction> = new Set(['upload', 'deleteDocument', 'invite']);
+
+/**
+ * Whether the actor may see who the exchange's clients are (names, and uploads attributed to them):
+ * owner and deputies always, a client only where the advisor shares client names; admins organise
+ * staff, not clients.
+ */
+export function seesClientNames(relation: Relation, x: { share_client_names: number }): boolean {
+  return relation === 'owner' || relation === 'deputy' || (relation === 'client' && x.share_client_names === 1);
+}
