@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Ctx } from '../domain/context.js';
 import { sendError, sendNotFound } from './error-responses.js';
 import { checkDepth } from './json-depth.js';
+import { registerOpenApi } from './openapi.js';
 import { apiRoutes } from './routes/api/index.js';
 import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
@@ -67,6 +68,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
   app.setErrorHandler(async (err, req, reply) => sendError(err, req, reply));
   app.setNotFoundHandler(async (req, reply) => sendNotFound(req, reply));
 
+  await registerOpenApi(app);
   await app.register(healthRoutes, { ctx });
   await app.register(homeRoutes, { ctx });
   await app.register(samlRoutes, { ctx });

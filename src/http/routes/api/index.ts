@@ -54,6 +54,7 @@ export async function apiRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
     req.tenantSession = await resolveTenantSession(ctx, sessionToken(req, TENANT_COOKIE));
   });
 
+  app.get('/docs', { schema: { tags: ['meta'], summary: 'This OpenAPI document' } }, async () => app.swagger());
   await app.register(meRoutes, { ctx });
   await app.register(exchangeRoutes, { ctx });
   await app.register(documentRoutes, { ctx });
