@@ -49,7 +49,10 @@ export async function issueCode(ctx: Ctx, client: ClientRow, opts: { ignoreInter
   try {
     await mailerOf(ctx).send({ to: client.email, kind: 'code', ...mail });
   } catch (err) {
-    await ctx.db.deleteFrom('client_codes').where('id', '=', id).execute();
+    await ctx.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('client_codes').where('id', '=', id).execute();
+      await recordAudit(trx, { tenantId: client.tenant_id, actor: 'system', action: 'client.code.unsent', target: `client:${client.id}` });
+    });
     throw err;
   }
   return true;
