@@ -18,6 +18,13 @@ export interface Config {
   /** SCIM requests per minute per tenant; Entra asks gallery apps for 25/s, so the default leaves 8× room. */
   scimRatePerMinute: number;
   logLevel: string;
+  /** smtp:// or smtps:// URL of the mail relay; undefined: mails go to `outboxDir` as .eml files. */
+  smtpUrl: string | undefined;
+  /** From header of every mail. */
+  mailFrom: string;
+  outboxDir: string;
+  /** Lifetime of an invitation link. */
+  invitationTtlDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -41,6 +48,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch {
     throw new ConfigError(`PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
   }
+  const smtpUrl = env.SMTP_URL || undefined;
+  if (smtpUrl) {
+    let ok = false;
+    try { ok = ['smtp:', 'smtps:'].includes(new URL(smtpUrl).protocol); } catch { /* reported below */ }
+    // The URL may hold the relay's password: the message names only what is wrong, never the value.
+    if (!ok) throw new ConfigError('SMTP_URL must be an smtp:// or smtps:// URL');
+  }
+  const mailFrom = env.MAIL_FROM || `SecureExchange <no-reply@${new URL(publicUrl).hostname}>`;
+  if (/[\r\n]/.test(mailFrom)) throw new ConfigError('MAIL_FROM must be one line');
+  const invitationTtlDays = int(env, 'INVITATION_TTL_DAYS', 7);
+  if (invitationTtlDays < 1 || invitationTtlDays > 365) throw new ConfigError(`INVITATION_TTL_DAYS must be between 1 and 365, got ${invitationTtlDays}`);
   return {
     port,
     host: env.HOST || '127.0.0.1',
@@ -55,6 +73,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     provisioningLogDays: int(env, 'PROVISIONING_LOG_DAYS', 30),
     scimRatePerMinute: int(env, 'SCIM_RATE_LIMIT_PER_MINUTE', 12_000),
     logLevel: env.LOG_LEVEL || 'info',
+    smtpUrl,
+    mailFrom,
+    outboxDir: path.join(dataDir, 'outbox'),
+    invitationTtlDays,
   };
 }
 

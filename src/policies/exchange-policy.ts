@@ -100,3 +100,11 @@ export function nextState(change: StateChange, x: { state: string; expires_at: s
 
 /** Renaming, the expiry and sharing settings: not on an archived exchange, which is kept as it was. */
 export const acceptsEdits = (x: { state: string }): boolean => x.state !== 'archived';
+/**
+ * Whether the actor may see who the exchange's clients are (names, and uploads attributed to them):
+ * owner and deputies always, a client only where the advisor shares client names; admins organise
+ * staff, not clients.
+ */
+export function seesClientNames(relation: Relation, x: { share_client_names: number }): boolean {
+  return relation === 'owner' || relation === 'deputy' || (relation === 'client' && x.share_client_names === 1);
+}

@@ -7,11 +7,12 @@ import type { Ctx } from '../context.js';
 import { exchangeFor, isUuid } from '../exchanges/exchange-access.js';
 import { principalOf, type Actor } from '../sessions/resolve-session.js';
 import { tenantKey } from '../tenants/tenant-key.js';
+import { visibleUploader } from './uploader-visibility.js';
 import { toDocumentView, type DocumentView, type VersionRow } from './document-view.js';
 
 /** The exchange's documents (not deleted), each with its current version. */
 export async function listDocuments(ctx: Ctx, actor: Actor, exchangeId: string): Promise<DocumentView[]> {
-  const { row: exchange } = await exchangeFor(ctx, actor, exchangeId, 'listDocuments');
+  const { row: exchange, relation } = await exchangeFor(ctx, actor, exchangeId, 'listDocuments');
   const rows = await ctx.db.selectFrom('documents')
     .innerJoin('document_versions as v', 'v.id', 'documents.current_version_id')
     .selectAll('documents')
@@ -19,7 +20,8 @@ export async function listDocuments(ctx: Ctx, actor: Actor, exchangeId: string):
     .where('documents.tenant_id', '=', actor.tenantId).where('documents.exchange_id', '=', exchange.id)
     .where('documents.deleted_at', 'is', null).orderBy('documents.created_at').orderBy('documents.id').execute();
   return rows.map((r) => toDocumentView(r, {
-    id: r.v_id, number: r.number, content_type: r.content_type, size: r.size, sha256: r.sha256, uploaded_by: r.uploaded_by, created_at: r.v_created_at,
+    id: r.v_id, number: r.number, content_type: r.content_type, size: r.size, sha256: r.sha256,
+    uploaded_by: visibleUploader(r.uploaded_by, actor, relation, exchange), created_at: r.v_created_at,
   } as VersionRow));
 }
 

@@ -10,6 +10,8 @@ import { adminRoutes } from './admin.js';
 import { documentRoutes } from './documents.js';
 import { exchangeRoutes } from './exchanges.js';
 import { meRoutes } from './me.js';
+import { clientRoutes } from './clients.js';
+import { clientAuthRoutes } from './client-auth.js';
 
 declare module 'fastify' {
   interface FastifyRequest { actor?: Actor; tenantSession?: string }
@@ -61,4 +63,6 @@ export async function apiRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
   await app.register(tenantRoutes, { ctx });
   await app.register(tenantIdpRoutes, { ctx });
   await app.register(tenantPeopleRoutes, { ctx });
+  await app.register(clientRoutes, { ctx });
+  await app.register(clientAuthRoutes, { ctx });
 }
