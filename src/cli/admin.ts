@@ -1,5 +1,6 @@
 import type { Ctx } from '../domain/context.js';
-import { listPeople, setAdminPromotion } from '../domain/people/promote-admin.js';
+import { listPeople } from '../domain/people/list-people.js';
+import { setAdminPromotion } from '../domain/people/promote-admin.js';
 import { requireTenant } from '../domain/tenants/require-tenant.js';
 import { options, UsageError } from './index.js';
 
@@ -19,7 +20,7 @@ export async function userList(ctx: Ctx, args: string[]) {
   const o = options(args, { tenant: { type: 'string' }, json: { type: 'boolean' } });
   if (!o.tenant) throw new UsageError('--tenant is required');
   await requireTenant(ctx.db, o.tenant);
-  const people = await listPeople(ctx, o.tenant, {});
+  const { items: people } = await listPeople(ctx, o.tenant, {});
   if (o.json) return console.log(JSON.stringify(people));
   console.log('USER ID\tUSERNAME\tTYPE\tACTIVE\tPROMOTED');
   for (const p of people) console.log([p.id, p.userName, p.userType ?? '-', p.active, p.userType === 'ADMIN' ? p.promoted : '-'].join('\t'));

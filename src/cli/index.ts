@@ -10,7 +10,8 @@ import { KeyError } from '../storage/crypto/keys.js';
 import { adminDemote, adminPromote, userList } from './admin.js';
 import { idpImport } from './idp-import.js';
 import { provisioningLog } from './provisioning-log.js';
-import { tenantCreate, tenantList } from './tenant.js';
+import { auditExport, auditVerify } from './audit.js';
+import { tenantCreate, tenantDelete, tenantList, tenantResetPassword } from './tenant.js';
 import { tenantSet } from './tenant-settings.js';
 import { tokenList, tokenRevoke, tokenRotate } from './token.js';
 
@@ -22,6 +23,10 @@ Commands:
   tenant create --name NAME [--id ID] [--language EN|DE|FR|IT] [--json]
       Creates a tenant and prints the four values for Entra ID plus the tenant's sign-in.
   tenant list [--json]
+  tenant reset-password --tenant ID [--disable-totp] [--json]
+      Prints a new random password for the tenant's sign-in (a locked-out firm); every console session ends.
+  tenant delete --tenant ID [--yes] [--json]
+      Removes the tenant and everything of it; refused while any exchange holds a document.
   tenant set --tenant ID [--allow-idp-initiated true|false] [--allow-sha1 true|false] [--json]
       SAML policy: unsolicited sign-ins (My Apps tile, Entra's Test button; default allowed), SHA-1 (default refused).
   idp import --tenant ID --metadata FILE_OR_URL [--json]
@@ -33,17 +38,25 @@ Commands:
   user list --tenant ID [--json]
   admin promote|demote --tenant ID --user USER_ID_OR_USERNAME [--json]
       An admin provisioned by Entra may act only once promoted.
+  audit verify [--tenant ID] [--json]
+      Re-computes the hash chain of every tenant (or one); exit 1 with the first broken seq when one is broken.
+  audit export --tenant ID --format csv|jsonl [--out FILE] [--action A] [--actor A] [--target T] [--from DATE] [--to DATE]
   provisioning-log --tenant ID [--status 404|4xx|error] [--user USER_ID] [--limit N] [--json]
       The tenant's SCIM requests, newest first, with the reason of each failure.
 
 Configuration comes from the environment, as for the server: DATA_DIR, PUBLIC_URL, PORT,
 SECURE_EXCHANGE_MASTER_KEY (see README.md).`;
 
-type Handler = (ctx: Ctx, args: string[]) => Promise<void>;
+/** Resolves to the exit code when it is not 0 (e.g. `audit verify` on a broken chain). */
+type Handler = (ctx: Ctx, args: string[]) => Promise<void | number>;
 const COMMANDS: Record<string, Handler> = {
   'tenant create': tenantCreate,
   'tenant list': tenantList,
   'tenant set': tenantSet,
+  'tenant reset-password': tenantResetPassword,
+  'tenant delete': tenantDelete,
+  'audit verify': auditVerify,
+  'audit export': auditExport,
   'idp import': idpImport,
   'token rotate': tokenRotate,
   'token revoke': tokenRevoke,
@@ -76,8 +89,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   const ctx = await openContext(config, createLogger('warn', pino.destination(2)));
   try {
-    await handler(ctx, argv.slice(name.split(' ').length));
-    return 0;
+    return (await handler(ctx, argv.slice(name.split(' ').length))) ?? 0;
   } finally {
     await ctx.db.destroy();
   }

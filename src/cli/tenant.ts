@@ -1,5 +1,8 @@
 import type { Ctx } from '../domain/context.js';
+import { resetTenantPassword } from '../domain/tenants/change-password.js';
 import { createTenant } from '../domain/tenants/create-tenant.js';
+import { deleteTenant, tenantContents } from '../domain/tenants/delete-tenant.js';
+import { AppError } from '../errors.js';
 import { options, UsageError } from './index.js';
 
 export async function tenantCreate(ctx: Ctx, args: string[]) {
@@ -38,4 +41,34 @@ export async function tenantList(ctx: Ctx, args: string[]) {
   }
   console.log('TENANT ID\tNAME\tLANGUAGE\tCREATED');
   for (const r of rows) console.log(`${r.id}\t${r.name}\t${r.default_language}\t${r.created_at}`);
+}
+
+export async function tenantResetPassword(ctx: Ctx, args: string[]) {
+  const o = options(args, { tenant: { type: 'string' }, 'disable-totp': { type: 'boolean' }, json: { type: 'boolean' } });
+  if (!o.tenant) throw new UsageError('--tenant is required');
+  const r = await resetTenantPassword(ctx, o.tenant, { disableTotp: o['disable-totp'] });
+  if (o.json) return console.log(JSON.stringify(r));
+  console.log(`New password for the tenant "${r.tenantId}" (shown only now; every console session has ended, the lock is lifted):
+
+  username: ${r.username}
+  password: ${r.password}
+${r.totpEnabled ? '\nTOTP stays on: the sign-in still needs a code (--disable-totp turns it off when the authenticator is lost).\n' : ''}`);
+}
+
+export async function tenantDelete(ctx: Ctx, args: string[]): Promise<number> {
+  const o = options(args, { tenant: { type: 'string' }, yes: { type: 'boolean' }, json: { type: 'boolean' } });
+  if (!o.tenant) throw new UsageError('--tenant is required');
+  const c = await tenantContents(ctx, o.tenant);
+  if (c.documents) {
+    throw new AppError('conflict', `Tenant "${o.tenant}" still holds ${c.documents} document(s); it cannot be deleted until they are deleted in their exchanges.`);
+  }
+  if (!o.yes) {
+    console.error(`This deletes the tenant "${o.tenant}" for good: ${c.users} user(s), ${c.exchanges} exchange(s) (none holds a document), ${c.clients} client(s) and its ${c.auditEntries} audit entries.
+Export the audit log first if it must be kept (secure-exchange audit export --tenant ${o.tenant} --format jsonl --out FILE), then run again with --yes.`);
+    return 1;
+  }
+  const r = await deleteTenant(ctx, o.tenant);
+  if (o.json) console.log(JSON.stringify({ tenantId: r.tenantId, deleted: true, rows: r.rows }));
+  else console.log(`Tenant "${r.tenantId}" deleted (${r.rows} rows).`);
+  return 0;
 }

@@ -2,6 +2,7 @@
 // raised anywhere (a hook, a content-type parser, the router, a bad URL) answer in the format the
 // client of that path reads: SCIM error JSON under /scim, a readable page under /saml, JSON elsewhere.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { TOTP_REQUIRED } from '../domain/tenants/tenant-credentials.js';
 import { describe, type Described } from './errors.js';
 import { scimError } from './routes/scim/reply.js';
 import { errorPage, pickLanguage } from './routes/saml/pages.js';
@@ -23,7 +24,16 @@ export function sendDescribed(req: FastifyRequest, reply: FastifyReply, d: Descr
     return reply.code(d.status).type('text/html; charset=utf-8')
       .send(errorPage(key, pickLanguage(req.headers['accept-language']), `Reference: ${req.id}`));
   }
-  return reply.code(d.status).send({ error: { status: d.status, message: d.message } });
+  return reply.code(d.status).send({ error: { status: d.status, message: d.message, ...apiFlags(d.hint) } });
+}
+
+/**
+ * The few hints a JSON client acts on, as boolean fields of the error object (e.g. the sign-in form
+ * shows the TOTP field on `totpRequired`). Other hints (SCIM scimTypes) stay out of API answers.
+ */
+const API_FLAGS: Record<string, string> = { [TOTP_REQUIRED]: 'totpRequired' };
+function apiFlags(hint: string | undefined): Record<string, true> {
+  return hint && Object.hasOwn(API_FLAGS, hint) ? { [API_FLAGS[hint]!]: true } : {};
 }
 
 export function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply) {

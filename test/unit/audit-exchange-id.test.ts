@@ -10,7 +10,8 @@ import { describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { exchangeIdOf } from '../../src/domain/audit/exchange-of-entry.js';
-import { entryHash, recordAudit, verifyAudit } from '../../src/domain/audit/record-audit.js';
+import { entryHash, recordAudit } from '../../src/domain/audit/record-audit.js';
+import { verifyAudit as verdictOf } from '../../src/domain/audit/verify-audit.js';
 import { openDatabase } from '../../src/storage/db/index.js';
 import * as m0001 from '../../src/storage/db/migrations/0001_initial.js';
 import * as m0004 from '../../src/storage/db/migrations/0004_exchanges_people.js';
@@ -31,18 +32,19 @@ describe('audit exchange_id', () => {
   it('recordAudit fills it and verifyAudit catches an edit of it', async () => {
     const file = tmpFile();
     const db = await openDatabase(file);
+    await db.insertInto('tenants').values({ id: 't', name: 'T', default_language: 'EN', username: 't-user', password_hash: 'x', wrapped_key: 'x', created_at: '2026-01-01T00:00:00.000Z' }).execute();
     const x = crypto.randomUUID();
     await recordAudit(db, { tenantId: 't', actor: 'user:a', action: 'exchange.create', target: `exchange:${x}` });
     await recordAudit(db, { tenantId: 't', actor: 'user:a', action: 'document.upload', target: 'document:d', detail: { exchange: x } });
     await recordAudit(db, { tenantId: 't', actor: 'scim', action: 'user.update', target: 'user:u' });
     const rows = await db.selectFrom('audit_log').select(['seq', 'exchange_id']).orderBy('seq').execute();
     assert.deepEqual(rows.map((r) => r.exchange_id), [x, x, null]);
-    assert.equal(await verifyAudit(db, 't'), null);
+    assert.equal((await verdictOf(db, 't')).brokenAt, null);
     await db.updateTable('audit_log').set({ exchange_id: null }).where('seq', '=', rows[1]!.seq).execute();
-    assert.equal(await verifyAudit(db, 't'), rows[1]!.seq, 'an entry hidden from its exchange breaks the chain');
+    assert.equal((await verdictOf(db, 't')).brokenAt, rows[1]!.seq, 'an entry hidden from its exchange breaks the chain');
     await db.updateTable('audit_log').set({ exchange_id: x }).where('seq', '=', rows[1]!.seq).execute();
     await db.updateTable('audit_log').set({ exchange_id: x }).where('seq', '=', rows[2]!.seq).execute();
-    assert.equal(await verifyAudit(db, 't'), rows[2]!.seq, 'an entry moved into an exchange breaks it too');
+    assert.equal((await verdictOf(db, 't')).brokenAt, rows[2]!.seq, 'an entry moved into an exchange breaks it too');
     await db.destroy();
   });
 
@@ -51,6 +53,7 @@ describe('audit exchange_id', () => {
     const old = new Kysely<any>({ dialect: new SqliteDialect({ database: new SQLite(file) }) });
     const provider = { getMigrations: async () => ({ '0001_initial': m0001, '0004_exchanges_people': m0004 }) };
     assert.equal((await new Migrator({ db: old, provider }).migrateToLatest()).error, undefined);
+    await old.insertInto('tenants').values({ id: 't', name: 'T', default_language: 'EN', username: 't-user', password_hash: 'x', wrapped_key: 'x', created_at: '2026-01-01T00:00:00.000Z' }).execute();
     const x = crypto.randomUUID();
     let prev = '0'.repeat(64);
     const entries = [
@@ -68,7 +71,7 @@ describe('audit exchange_id', () => {
     const db = await openDatabase(file);
     const rows = await db.selectFrom('audit_log').select('exchange_id').orderBy('seq').execute();
     assert.deepEqual(rows.map((r) => r.exchange_id), [x, x, null]);
-    assert.equal(await verifyAudit(db, 't'), null, 'the old chain verifies after the backfill');
+    assert.equal((await verdictOf(db, 't')).brokenAt, null, 'the old chain verifies after the backfill');
     await db.destroy();
   });
 });

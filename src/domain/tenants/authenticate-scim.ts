@@ -1,6 +1,7 @@
 import { unauthorized } from '../../errors.js';
 import { digestsEqual, sha256Hex } from '../../storage/crypto/passwords.js';
 import { nowIso } from '../../storage/db/index.js';
+import { recordAudit } from '../audit/record-audit.js';
 import type { Ctx } from '../context.js';
 
 // Compared against when the tenant is unknown, so an unknown tenant costs the same as a wrong token.
@@ -23,8 +24,16 @@ export async function authenticateScim(ctx: Ctx, tenantId: string, authorization
     if (digestsEqual(presented, t.token_hash) && t.id) found = t;
   }
   if (!match || !found) throw unauthorized('The bearer token is missing or not valid for this tenant');
-  // "Last used" to the minute: a write per request would cost a disk flush per SCIM call.
+  // "Last used" to the minute, and one `scim.token.use` audit entry with it: a write per request would
+  // cost a disk flush per SCIM call and flood the log. The UPDATE is guarded on the old value, so of
+  // parallel requests only one records the minute.
   if (!found.last_used_at || Date.parse(found.last_used_at) < Date.now() - 60_000) {
-    await ctx.db.updateTable('scim_tokens').set({ last_used_at: now }).where('id', '=', found.id).execute();
+    const cutoff = new Date(Date.now() - 60_000).toISOString();
+    const tokenId = found.id;
+    await ctx.db.transaction().execute(async (trx) => {
+      const r = await trx.updateTable('scim_tokens').set({ last_used_at: now }).where('id', '=', tokenId)
+        .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', cutoff)])).executeTakeFirst();
+      if (Number(r.numUpdatedRows)) await recordAudit(trx, { tenantId, actor: 'scim', action: 'scim.token.use', target: `token:${tokenId}` });
+    });
   }
 }

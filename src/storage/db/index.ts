@@ -2,10 +2,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider, type SqliteDatabase } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type Migration, type MigrationProvider, type SqliteDatabase, type SqliteDialectConfig } from 'kysely';
 import type { Database } from './schema.js';
 import * as m0001 from './migrations/0001_initial.js';
 import * as m0004 from './migrations/0004_exchanges_people.js';
+import * as m0005 from './migrations/0005_tenant_console.js';
 import * as m0006 from './migrations/0006_exchange_admin.js';
 
 export type Db = Kysely<Database>;
@@ -14,6 +15,7 @@ export type { Database } from './schema.js';
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0004_exchanges_people': m0004,
+  '0005_tenant_console': m0005,
   '0006_exchange_admin': m0006,
 };
 
@@ -32,7 +34,7 @@ export async function openDatabase(file: string): Promise<Db> {
   sqlite.pragma('foreign_keys = ON');
   // Server and CLI may write at once; wait for the lock instead of failing with SQLITE_BUSY.
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   const { error, results } = await new Migrator({ db, provider: new StaticMigrations(), allowUnorderedMigrations: true }).migrateToLatest();
   if (error) {
     await db.destroy();
@@ -40,6 +42,27 @@ export async function openDatabase(file: string): Promise<Db> {
     throw new Error(`database migration ${failed} failed: ${(error as Error).message ?? error}`);
   }
   return db;
+}
+
+/**
+ * Write transactions start with BEGIN IMMEDIATE instead of Kysely's deferred BEGIN. A deferred
+ * transaction takes its snapshot at its first read and its write lock only at its first write; when
+ * another process (the CLI next to the server) commits in between, the upgrade fails with
+ * SQLITE_BUSY_SNAPSHOT, which busy_timeout does not retry. Worse, a read-then-write such as the
+ * audit chain (read the last hash, append after it) must not read a hash another process is about to
+ * supersede. IMMEDIATE takes the write lock at BEGIN (waiting up to busy_timeout), so every
+ * transaction reads the latest committed state and commits after it. Within one process Kysely
+ * already serialises transactions on its single connection, so this costs nothing there.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) { super(settings); }
+  override createDriver(): Driver {
+    return new (class extends SqliteDriver {
+      override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+        await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+      }
+    })(this.settings);
+  }
 }
 
 /**

@@ -21,6 +21,8 @@ export interface TenantTable {
   /** The last TOTP time step accepted: a code works once. */
   totp_last_step: number | null;
   password_changed_at: string | null;
+  /** Hash of the newest audit entry (0005): a deleted tail of the log is detected against it. */
+  audit_head: string | null;
 }
 
 export interface ScimTokenTable {

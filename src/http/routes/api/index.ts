@@ -1,5 +1,7 @@
 // The JSON API under /api (session cookie). Errors are `{ "error": { "status", "message" } }`.
 import type { FastifyInstance } from 'fastify';
+// Route schemas carry OpenAPI's tags and summary: the type augmentation of @fastify/swagger allows them.
+import type {} from '@fastify/swagger';
 import type { Ctx } from '../../../domain/context.js';
 import { resolveClientSession, resolveSession, type Actor, type StaffActor } from '../../../domain/sessions/resolve-session.js';
 import { forbidden, unauthorized } from '../../../errors.js';
@@ -7,6 +9,7 @@ import { resolveTenantSession } from '../../../domain/tenants/sign-in-tenant.js'
 import { CLIENT_COOKIE, sessionToken, TENANT_COOKIE } from '../../session-cookie.js';
 import { tenantIdpRoutes, tenantPeopleRoutes, tenantRoutes } from './tenant.js';
 import { adminRoutes } from './admin.js';
+import { tenantConsoleRoutes } from './tenant-console.js';
 import { documentRoutes } from './documents.js';
 import { exchangeRoutes } from './exchanges.js';
 import { meRoutes } from './me.js';
@@ -65,4 +68,5 @@ export async function apiRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
   await app.register(tenantPeopleRoutes, { ctx });
   await app.register(clientRoutes, { ctx });
   await app.register(clientAuthRoutes, { ctx });
+  await app.register(tenantConsoleRoutes, { ctx });
 }

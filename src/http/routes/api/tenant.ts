@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Ctx } from '../../../domain/context.js';
 import { describeIdp, fetchMetadata, importIdpMetadata } from '../../../domain/idp/import-idp-metadata.js';
-import { listPeople, setAdminPromotion } from '../../../domain/people/promote-admin.js';
+import { getPerson, listPeople } from '../../../domain/people/list-people.js';
+import { setAdminPromotion } from '../../../domain/people/promote-admin.js';
 import { readProvisioningLog } from '../../../domain/provisioning/provisioning-log.js';
 import { updateSamlPolicy } from '../../../domain/tenants/saml-policy.js';
 import { endTenantSession, signInTenant } from '../../../domain/tenants/sign-in-tenant.js';
@@ -10,30 +11,34 @@ import { invalid, notFound } from '../../../errors.js';
 import { clearSessionCookie, sessionToken, setSessionCookie, TENANT_COOKIE } from '../../session-cookie.js';
 import { tenantOf } from './index.js';
 
-type LogQuery = { Querystring: Record<string, string | string[] | undefined> };
-const MAX_PAGE = 500;
+export type LogQuery = { Querystring: Record<string, string | string[] | undefined> };
+export const MAX_PAGE = 500;
 
-function oneValue(q: LogQuery['Querystring'], name: string): string | undefined {
+export function oneValue(q: LogQuery['Querystring'], name: string): string | undefined {
   const v = q[name];
   if (Array.isArray(v)) throw invalid(`"${name}" may be given only once`);
   return v || undefined;
 }
 
-function pageNumber(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
+export function pageNumber(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
   if (!/^\d{1,9}$/.test(raw)) throw invalid(`"${name}" must be a whole number`);
   return Math.min(Math.max(Number(raw), min), max);
 }
 
 export async function tenantRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
-  app.post<{ Body: { username?: unknown; password?: unknown } }>('/tenant/login', async (req, reply) => {
-    const body = (req.body ?? {}) as { username?: unknown; password?: unknown };
-    const { tenantId, sessionToken: token } = await signInTenant(ctx, body.username, body.password);
+  // With TOTP on, {"username", "password", "totp"}; without "totp" the right password answers 401 with
+  // "totpRequired": true (and costs no attempt), a wrong code counts like a wrong password.
+  app.post<{ Body: { username?: unknown; password?: unknown; totp?: unknown } }>('/tenant/login', {
+    schema: { tags: ['tenant'], summary: 'The tenant signs in (username, password, TOTP code once enrolled)' },
+  }, async (req, reply) => {
+    const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as { username?: unknown; password?: unknown; totp?: unknown };
+    const { tenantId, sessionToken: token } = await signInTenant(ctx, body.username, body.password, body.totp);
     setSessionCookie(ctx, reply, token, TENANT_COOKIE);
     return { tenantId };
   });
 
-  app.post('/tenant/logout', async (req, reply) => {
+  app.post('/tenant/logout', { schema: { tags: ['tenant'], summary: 'Ends the tenant\'s session' } }, async (req, reply) => {
     const token = sessionToken(req, TENANT_COOKIE);
     if (token) await endTenantSession(ctx, token);
     clearSessionCookie(reply, TENANT_COOKIE);
@@ -96,15 +101,27 @@ export async function tenantIdpRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx 
 }
 
 export async function tenantPeopleRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
-  // ?userType=ADMIN|ADVISOR, ?active=true|false
-  app.get<LogQuery>('/tenant/users', async (req) => {
-    const type = oneValue(req.query, 'userType');
-    const active = oneValue(req.query, 'active');
+  // ?userType=ADMIN|ADVISOR, ?active=true|false, ?q=… (userName, name, e-mail), ?startIndex (1-based), ?count (≤ 500)
+  app.get<LogQuery>('/tenant/users', { schema: { tags: ['tenant'], summary: 'The tenant\'s provisioned users, filtered and paged' } }, async (req) => {
+    const q = req.query;
+    const type = oneValue(q, 'userType');
+    const active = oneValue(q, 'active');
+    const search = oneValue(q, 'q');
     if (type !== undefined && type !== 'ADMIN' && type !== 'ADVISOR') throw invalid('userType must be ADMIN or ADVISOR');
     if (active !== undefined && active !== 'true' && active !== 'false') throw invalid('active must be true or false');
-    return { items: await listPeople(ctx, tenantOf(req), { userType: type, active: active === undefined ? undefined : active === 'true' }) };
+    if (search !== undefined && search.length > 200) throw invalid('"q" must be at most 200 characters');
+    const startIndex = pageNumber(oneValue(q, 'startIndex'), 'startIndex', 1, 1, 2 ** 31);
+    const count = pageNumber(oneValue(q, 'count'), 'count', 100, 0, MAX_PAGE);
+    const { total, items } = await listPeople(ctx, tenantOf(req), {
+      userType: type, active: active === undefined ? undefined : active === 'true', q: search, startIndex, count,
+    });
+    return { total, startIndex, count: items.length, items };
   });
+  app.get<{ Params: { id: string } }>('/tenant/users/:id', { schema: { tags: ['tenant'], summary: 'One user of the tenant' } }, async (req) =>
+    getPerson(ctx, tenantOf(req), req.params.id));
   for (const [verb, promoted] of [['promote', true], ['demote', false]] as const) {
-    app.post<{ Params: { id: string } }>(`/tenant/users/:id/${verb}`, async (req) => setAdminPromotion(ctx, tenantOf(req), req.params.id, promoted, 'tenant'));
+    app.post<{ Params: { id: string } }>(`/tenant/users/:id/${verb}`, {
+      schema: { tags: ['tenant'], summary: promoted ? 'Promotes an ADMIN (it may act as admin)' : 'Demotes an ADMIN (its session stays, its admin rights end)' },
+    }, async (req) => setAdminPromotion(ctx, tenantOf(req), req.params.id, promoted, 'tenant'));
   }
 }
