@@ -1,5 +1,6 @@
 // The one place where the environment becomes configuration. Server and CLI both call loadConfig(),
 // so an operator's `secure-exchange` command always sees the same database and keys as the server.
+import os from 'node:os';
 import path from 'node:path';
 
 export interface Config {
@@ -17,6 +18,10 @@ export interface Config {
   provisioningLogDays: number;
   /** SCIM requests per minute per tenant; Entra asks gallery apps for 25/s, so the default leaves 8× room. */
   scimRatePerMinute: number;
+  /** Worker threads validating ACS responses (0: on the main thread); default one per core, at most 4. */
+  samlValidationThreads: number;
+  /** ACS responses that may wait for a validation thread before the ACS answers 503. */
+  samlValidationQueue: number;
   logLevel: string;
   /** smtp:// or smtps:// URL of the mail relay; undefined: mails go to `outboxDir` as .eml files. */
   smtpUrl: string | undefined;
@@ -72,6 +77,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     samlClockSkewMs: int(env, 'SAML_CLOCK_SKEW_SECONDS', 180) * 1000,
     provisioningLogDays: int(env, 'PROVISIONING_LOG_DAYS', 30),
     scimRatePerMinute: int(env, 'SCIM_RATE_LIMIT_PER_MINUTE', 12_000),
+    samlValidationThreads: Math.min(int(env, 'SAML_VALIDATION_THREADS', Math.min(os.availableParallelism(), 4)), 64),
+    samlValidationQueue: int(env, 'SAML_VALIDATION_QUEUE', 64),
     logLevel: env.LOG_LEVEL || 'info',
     smtpUrl,
     mailFrom,

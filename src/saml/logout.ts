@@ -4,6 +4,7 @@ import type { Profile } from '@node-saml/node-saml';
 import { DOMParser } from '@xmldom/xmldom';
 import { SamlRejected } from './rejection.js';
 import { serviceProvider, type SpSettings } from './service-provider.js';
+import { useTrustedKeys } from './trusted-keys.js';
 import { assertXmlShape } from './xml-shape.js';
 
 const PROTOCOL = 'urn:oasis:names:tc:SAML:2.0:protocol';
@@ -71,7 +72,9 @@ export interface IdpLogoutRequest {
 export async function readLogoutRequest(sp: SpSettings, query: Record<string, string>, rawQuery: string): Promise<IdpLogoutRequest> {
   const { id, expiresAt } = precheckLogoutRequest(sp, query);
   try {
-    const { profile } = await serviceProvider(sp, 'unsolicited').validateRedirectAsync(query, rawQuery);
+    const saml = serviceProvider(sp, 'unsolicited');
+    await useTrustedKeys(saml, sp.idp.certificates);
+    const { profile } = await saml.validateRedirectAsync(query, rawQuery);
     if (!profile?.nameID) throw new Error('LogoutRequest without NameID');
     return {
       id, expiresAt,

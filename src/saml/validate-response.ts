@@ -7,6 +7,7 @@ import { SamlRejected } from './rejection.js';
 import { readEnvelope } from './response-envelope.js';
 import { assertXmlShape } from './xml-shape.js';
 import { serviceProvider, type SpSettings } from './service-provider.js';
+import { useTrustedKeys } from './trusted-keys.js';
 
 export { SamlRejected, type RejectCode } from './rejection.js';
 
@@ -92,7 +93,10 @@ export async function validateSamlResponse(sp: SpSettings, samlResponse: unknown
 
   let profile: X | null;
   try {
-    ({ profile } = await serviceProvider({ ...sp, idp: { ...sp.idp, certificates: likelySignerFirst(sp.idp.certificates, xml) } }, known ? 'known' : 'unsolicited', envelope).validatePostResponseAsync({ SAMLResponse: samlResponse }));
+    const certificates = likelySignerFirst(sp.idp.certificates, xml);
+    const saml = serviceProvider({ ...sp, idp: { ...sp.idp, certificates } }, known ? 'known' : 'unsolicited', envelope);
+    await useTrustedKeys(saml, certificates);
+    ({ profile } = await saml.validatePostResponseAsync({ SAMLResponse: samlResponse }));
   } catch (err) {
     const rejected = classify(err as Error);
     if (rejected.code !== 'clock_behind' && rejected.code !== 'expired') throw rejected;

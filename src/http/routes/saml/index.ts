@@ -8,7 +8,8 @@ import { samlRequestStore } from '../../../domain/sessions/saml-request-store.js
 import { signInWithSaml } from '../../../domain/sessions/sign-in-with-saml.js';
 import { entraDirectoryOf } from '../../../saml/metadata.js';
 import { safeRelayState, serviceProvider, spMetadata, type SpSettings } from '../../../saml/service-provider.js';
-import { SamlRejected, validateSamlResponse } from '../../../saml/validate-response.js';
+import { SamlRejected } from '../../../saml/validate-response.js';
+import { createValidationPool, ValidationUnavailable } from '../../../saml/validation-pool.js';
 import { endSamlSession, endSessionsFromIdp } from '../../../domain/sessions/single-logout.js';
 import { logoutRequestUrl, logoutResponseUrl, readLogoutRequest } from '../../../saml/logout.js';
 import { clearSessionCookie, sessionToken, setSessionCookie } from '../../session-cookie.js';
@@ -16,10 +17,20 @@ import { errorPage, pickLanguage, type PageKey } from './pages.js';
 
 type P = { Params: { tenantId: string } };
 
+/** Seconds a browser is asked to wait when every validation thread is busy and the queue is full. */
+const BUSY_RETRY_AFTER_S = 2;
+
 export async function samlRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
   const page = (req: FastifyRequest, reply: FastifyReply, status: number, key: PageKey, lang?: string, detail?: string) =>
     reply.code(status).type('text/html; charset=utf-8')
       .send(errorPage(key, pickLanguage(req.headers['accept-language'], lang), `Reference: ${req.id}`, detail));
+
+  // ACS responses are validated off the main thread (src/saml/validation-pool.ts), ended with the app.
+  const pool = createValidationPool({
+    threads: ctx.config.samlValidationThreads, queueLimit: ctx.config.samlValidationQueue,
+    onWorkerExit: (e) => ctx.log.error(e, 'SAML validation worker ended; a new one is started'),
+  });
+  app.addHook('onClose', async () => pool.close());
 
   async function settings(tenantId: string): Promise<SpSettings | PageKey> {
     const tenant = await ctx.db.selectFrom('tenants').select(['id', 'allow_idp_initiated', 'allow_sha1']).where('id', '=', tenantId).executeTakeFirst();
@@ -85,8 +96,17 @@ export async function samlRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
     const body = (req.body ?? {}) as Record<string, unknown>;
     let identity;
     try {
-      identity = await validateSamlResponse(s, body.SAMLResponse);
+      identity = await pool.validate(s, body.SAMLResponse);
     } catch (err) {
+      if (err instanceof ValidationUnavailable) {
+        req.log.warn({ tenantId, why: err.why, reason: err.message }, 'SAML response not validated');
+        // A worker that crashed or overran on this response is worth the tenant's attention; overload is not
+        // audited (one more write per refused request is the last thing an overloaded server needs).
+        if (err.why === 'failed') {
+          await recordAudit(ctx.db, { tenantId, actor: 'anonymous', action: 'signin.refused', detail: { code: 'validation_failed', reason: err.message } });
+        }
+        return page(req, reply.header('retry-after', String(BUSY_RETRY_AFTER_S)), 503, 'busy');
+      }
       if (!(err instanceof SamlRejected)) throw err;
       req.log.warn({ tenantId, reason: err.reason }, 'SAML response refused');
       await recordAudit(ctx.db, { tenantId, actor: 'anonymous', action: 'signin.refused', detail: { code: err.code, reason: err.reason.slice(0, 300) } });

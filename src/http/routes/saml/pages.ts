@@ -1,6 +1,6 @@
 // Readable pages for SAML outcomes, in the person's language (from Accept-Language until we know them).
 export type PageKey = 'not_provisioned' | 'inactive' | 'invalid' | 'idp_error' | 'no_idp' | 'replay' | 'unknown_tenant' | 'start_again' | 'no_role'
-  | 'clock_behind' | 'expired' | 'wrong_tenant' | 'unsolicited';
+  | 'clock_behind' | 'expired' | 'wrong_tenant' | 'unsolicited' | 'busy';
 type Lang = 'en' | 'de' | 'fr' | 'it';
 
 const TEXT: Record<Lang, Record<PageKey | 'title' | 'help', string>> = {
@@ -19,6 +19,7 @@ const TEXT: Record<Lang, Record<PageKey | 'title' | 'help', string>> = {
     wrong_tenant: 'You signed in with an account of another organisation than the one this SecureExchange link belongs to.',
     unsolicited: 'This organisation accepts only sign-ins started from SecureExchange. Please use your organisation\'s SecureExchange link.',
     no_role: 'Your account has no SecureExchange role yet. Your firm\'s IT must assign you the ADMIN or ADVISOR role of the SecureExchange application in Entra ID.',
+    busy: 'SecureExchange is very busy at this moment and could not check your sign-in. Please try again in a moment.',
     start_again: 'This address only receives sign-ins from your organisation. Open SecureExchange from your organisation\'s link to sign in.',
   },
   de: {
@@ -36,6 +37,7 @@ const TEXT: Record<Lang, Record<PageKey | 'title' | 'help', string>> = {
     wrong_tenant: 'Sie haben sich mit einem Konto einer anderen Organisation angemeldet als jener, zu der dieser SecureExchange-Link gehört.',
     unsolicited: 'Diese Organisation akzeptiert nur Anmeldungen, die in SecureExchange beginnen. Bitte verwenden Sie den SecureExchange-Link Ihrer Organisation.',
     no_role: 'Ihr Konto hat noch keine SecureExchange-Rolle. Die IT Ihrer Firma muss Ihnen in Entra ID die Rolle ADMIN oder ADVISOR der Anwendung SecureExchange zuweisen.',
+    busy: 'SecureExchange ist gerade stark ausgelastet und konnte Ihre Anmeldung nicht prüfen. Bitte versuchen Sie es gleich noch einmal.',
     start_again: 'Diese Adresse nimmt nur Anmeldungen Ihrer Organisation entgegen. Öffnen Sie SecureExchange über den Link Ihrer Organisation.',
   },
   fr: {
@@ -53,6 +55,7 @@ const TEXT: Record<Lang, Record<PageKey | 'title' | 'help', string>> = {
     wrong_tenant: 'Vous vous êtes connecté avec un compte d\'une autre organisation que celle à laquelle appartient ce lien SecureExchange.',
     unsolicited: 'Cette organisation n\'accepte que les connexions lancées depuis SecureExchange. Utilisez le lien SecureExchange de votre organisation.',
     no_role: 'Votre compte n\'a pas encore de rôle SecureExchange. L\'informatique de votre entreprise doit vous attribuer le rôle ADMIN ou ADVISOR de l\'application SecureExchange dans Entra ID.',
+    busy: 'SecureExchange est très sollicité en ce moment et n\'a pas pu vérifier votre connexion. Veuillez réessayer dans un instant.',
     start_again: 'Cette adresse ne reçoit que les connexions de votre organisation. Ouvrez SecureExchange depuis le lien de votre organisation.',
   },
   it: {
@@ -70,6 +73,7 @@ const TEXT: Record<Lang, Record<PageKey | 'title' | 'help', string>> = {
     wrong_tenant: 'Ha effettuato l\'accesso con un account di un\'organizzazione diversa da quella a cui appartiene questo link SecureExchange.',
     unsolicited: 'Questa organizzazione accetta solo accessi avviati da SecureExchange. Usi il link SecureExchange della sua organizzazione.',
     no_role: 'Il suo account non ha ancora un ruolo SecureExchange. L\'IT della sua azienda deve assegnarle il ruolo ADMIN o ADVISOR dell\'applicazione SecureExchange in Entra ID.',
+    busy: 'SecureExchange è molto occupato in questo momento e non ha potuto verificare il suo accesso. Riprovi tra poco.',
     start_again: 'Questo indirizzo riceve solo gli accessi della sua organizzazione. Apra SecureExchange dal link della sua organizzazione.',
   },
 };
