@@ -12,6 +12,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { signInClient, startSmtp, type Smtp } from '../helpers/clients.js';
 import { download, snapshot, upload } from '../helpers/exchanges.js';
 import { Browser, firm, type Answer, type Firm, type StaffMember } from '../helpers/people.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
@@ -30,10 +31,13 @@ interface World {
   bAdvisor: StaffMember; bAdmin: StaffMember;
   /** An exchange of the other tenant: its id must answer like a missing one. */
   bExchangeId: string;
+  smtp: Smtp;
+  /** Clients of tenant A, each signed in through its own invitation to a setup exchange of the owner's. */
+  clients: Record<'invited' | 'other' | 'revoked', { email: string; browser: Browser }>;
 }
 
 /** A cell's fresh exchange of tenant A. */
-interface Fixture { id: string; documentId: string }
+interface Fixture { id: string; documentId: string; clientId?: string }
 
 interface Role {
   name: RoleName;
@@ -51,8 +55,27 @@ const ROLES: Role[] = [
   { name: 'otherAdvisor', session: async (w) => w.other.browser },
   { name: 'otherTenantAdvisor', session: async (w) => w.bAdvisor.browser },
   { name: 'otherTenantAdmin', session: async (w) => w.bAdmin.browser },
-  // invitedClient, otherClient, revokedClient: added with client invitations (see the header).
+  // Invited to each cell's exchange by its owner.
+  { name: 'invitedClient', session: async (w) => w.clients.invited.browser, join: (w, fx) => invite(w, fx, w.clients.invited.email).then(() => undefined) },
+  // A client of the same tenant, invited elsewhere only.
+  { name: 'otherClient', session: async (w) => w.clients.other.browser },
+  // Invited to each cell's exchange, then its access revoked.
+  {
+    name: 'revokedClient', session: async (w) => w.clients.revoked.browser,
+    async join(w, fx) {
+      const clientId = await invite(w, fx, w.clients.revoked.email);
+      const revoked = await w.owner.browser.api('DELETE', `/exchanges/${fx.id}/clients/${clientId}`);
+      assert.equal(revoked.status, 204, revoked.text);
+    },
+  },
 ];
+
+/** The owner invites a client to the cell's exchange (access is granted with the invitation); its client id. */
+async function invite(w: World, fx: Fixture, email: string): Promise<string> {
+  const inv = await w.owner.browser.api('POST', `/exchanges/${fx.id}/invitations`, { email });
+  assert.equal(inv.status, 201, inv.text);
+  return inv.body.clientId as string;
+}
 
 interface Action {
   name: string;
@@ -116,6 +139,16 @@ const ACTIONS: Action[] = [
     run: (b) => b.api('GET', '/admin/advisors'), expect: adminView,
     sees: { roles: ['admin'], includes: (body, w) => body.items.some((x: { id: string }) => x.id === w.owner.id) },
   },
+  // Clients of an exchange: its owner and deputies manage them; the people list is for everyone who sees it.
+  { name: 'invite client', write: true, run: (b, _w, fx) => b.api('POST', `/exchanges/${fx.id}/invitations`, { email: `m-${crypto.randomUUID().slice(0, 6)}@client.example` }), expect: advisorAction(201) },
+  { name: 'list invitations', write: false, run: (b, _w, fx) => b.api('GET', `/exchanges/${fx.id}/invitations`), expect: advisorAction(200) },
+  { name: 'list clients', write: false, run: (b, _w, fx) => b.api('GET', `/exchanges/${fx.id}/clients`), expect: advisorAction(200) },
+  {
+    name: 'revoke client access', write: true,
+    prepare: async (w, fx) => { fx.clientId = await invite(w, fx, `r-${crypto.randomUUID().slice(0, 6)}@client.example`); },
+    run: (b, _w, fx) => b.api('DELETE', `/exchanges/${fx.id}/clients/${fx.clientId}`), expect: advisorAction(204),
+  },
+  { name: 'people', write: false, run: (b, _w, fx) => b.api('GET', `/exchanges/${fx.id}/people`), expect: cells(404, { owner: 200, deputy: 200, admin: 200, invitedClient: 200 }) },
   { name: 'list documents', write: false, run: (b, _w, fx) => b.api('GET', `/exchanges/${fx.id}/documents`), expect: contentAction(200) },
   { name: 'upload document', write: true, run: (b, _w, fx) => upload(b, fx.id, 'matrix.txt'), expect: contentAction(201) },
   { name: 'download document', write: false, run: (b, _w, fx) => download(b, fx.id, fx.documentId), expect: contentAction(200) },
@@ -126,8 +159,11 @@ describe('authorization matrix', () => {
   let w: World;
   const sessions = new Map<RoleName, Browser>();
 
+  let smtp: Smtp;
+
   before(async () => {
-    server = await startServer();
+    smtp = await startSmtp();
+    server = await startServer({ SMTP_URL: smtp.url });
     const [a, b] = [await firm(server), await firm(server)];
     const [owner, deputy, other, spare, admin, pending, bAdvisor, bAdmin] = [
       await a.staff('ADVISOR'), await a.staff('ADVISOR'), await a.staff('ADVISOR'), await a.staff('ADVISOR', { signIn: false }),
@@ -136,10 +172,23 @@ describe('authorization matrix', () => {
     ];
     const bx = await bAdvisor!.browser.api('POST', '/exchanges', { title: 'Other firm' });
     assert.equal(bx.status, 201);
-    w = { server, a, b, owner: owner!, deputy: deputy!, other: other!, spare: spare!, admin: admin!, pending: pending!, bAdvisor: bAdvisor!, bAdmin: bAdmin!, bExchangeId: bx.body.id };
+    const setup = await owner!.browser.api('POST', '/exchanges', { title: 'Where the clients were first invited' });
+    assert.equal(setup.status, 201);
+    const client = async (name: string) => {
+      const email = `${name}-${crypto.randomUUID().slice(0, 6)}@client.example`;
+      return { email, browser: await signInClient(a, owner!.browser, setup.body.id, email, smtp) };
+    };
+    const clients = { invited: await client('invited'), other: await client('other'), revoked: await client('revoked') };
+    w = {
+      server, a, b, owner: owner!, deputy: deputy!, other: other!, spare: spare!, admin: admin!, pending: pending!,
+      bAdvisor: bAdvisor!, bAdmin: bAdmin!, bExchangeId: bx.body.id, smtp, clients,
+    };
     for (const r of ROLES) sessions.set(r.name, await r.session(w));
   });
-  after(async () => server?.stop());
+  after(async () => {
+    await server?.stop();
+    await smtp?.stop();
+  });
 
   async function fresh(): Promise<Fixture> {
     const x = await w.owner.browser.api('POST', '/exchanges', { title: `Cell ${crypto.randomUUID().slice(0, 8)}` });
@@ -155,8 +204,9 @@ describe('authorization matrix', () => {
       const failures: string[] = [];
       for (const role of ROLES) {
         const fx = await fresh();
-        await action.prepare?.(w, fx);
+        // The caller's ties to the exchange first (an invitation needs it open), then the action's own state.
         await role.join?.(w, fx);
+        await action.prepare?.(w, fx);
         const before = snapshot(server, fx.id);
         const res = await action.run(sessions.get(role.name)!, w, fx);
         const want = action.expect[role.name];
