@@ -1,5 +1,6 @@
 // Housekeeping that runs in the server process: at start, then every ten minutes.
 import type { Ctx } from './domain/context.js';
+import { collectBlobs } from './domain/documents/collect-blobs.js';
 import { refreshDueMetadata } from './domain/idp/refresh-idp-metadata.js';
 import { pruneProvisioningLog } from './domain/provisioning/provisioning-log.js';
 import { pruneExpired } from './domain/sessions/prune-expired.js';
@@ -13,6 +14,8 @@ export function startJobs(ctx: Ctx): () => void {
       if (expired) ctx.log.info({ removed: expired }, 'expired sign-in state removed');
       const metadata = await refreshDueMetadata(ctx);
       if (metadata.refreshed || metadata.failed) ctx.log.info(metadata, 'IdP metadata refreshed');
+      // An hour's grace: an upload between its blob write and its commit is never taken for an orphan.
+      await collectBlobs(ctx, 3_600_000);
     } catch (err) {
       ctx.log.error({ err }, 'housekeeping failed');
     }

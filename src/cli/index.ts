@@ -11,6 +11,7 @@ import { adminDemote, adminPromote, userList } from './admin.js';
 import { idpImport } from './idp-import.js';
 import { provisioningLog } from './provisioning-log.js';
 import { auditExport, auditVerify } from './audit.js';
+import { collect } from './collect.js';
 import { tenantCreate, tenantDelete, tenantList, tenantResetPassword } from './tenant.js';
 import { tenantSet } from './tenant-settings.js';
 import { tokenList, tokenRevoke, tokenRotate } from './token.js';
@@ -43,6 +44,9 @@ Commands:
   audit export --tenant ID --format csv|jsonl [--out FILE] [--action A] [--actor A] [--target T] [--from DATE] [--to DATE]
   provisioning-log --tenant ID [--status 404|4xx|error] [--user USER_ID] [--limit N] [--json]
       The tenant's SCIM requests, newest first, with the reason of each failure.
+  collect [--grace-minutes N] [--json]
+      Removes partial upload files and blobs no live document refers to, older than N minutes (default 60;
+      the server does this every ten minutes). Use 0 only while no upload is running.
 
 Configuration comes from the environment, as for the server: DATA_DIR, PUBLIC_URL, PORT,
 SECURE_EXCHANGE_MASTER_KEY (see README.md).`;
@@ -65,6 +69,7 @@ const COMMANDS: Record<string, Handler> = {
   'user list': userList,
   'admin promote': adminPromote,
   'admin demote': adminDemote,
+  collect,
 };
 
 export function options<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], spec: T) {

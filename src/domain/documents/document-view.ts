@@ -18,3 +18,9 @@ export const toDocumentView = (d: DocumentRow, v: VersionRow): DocumentView => (
   id: d.id, name: d.name, size: Number(v.size), sha256: v.sha256, contentType: v.content_type, version: v.number,
   versionCount: d.version_count, uploadedBy: v.uploaded_by, createdAt: d.created_at, updatedAt: d.updated_at,
 });
+
+export interface VersionView { version: number; size: number; sha256: string; contentType: string; uploadedBy: string; createdAt: string }
+
+export const toVersionView = (v: VersionRow): VersionView => ({
+  version: v.number, size: Number(v.size), sha256: v.sha256, contentType: v.content_type, uploadedBy: v.uploaded_by, createdAt: v.created_at,
+});

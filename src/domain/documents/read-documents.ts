@@ -4,11 +4,12 @@ import { unwrapKey } from '../../storage/crypto/keys.js';
 import { DecryptStream } from '../../storage/crypto/segmented-gcm.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { Ctx } from '../context.js';
-import { exchangeFor, isUuid } from '../exchanges/exchange-access.js';
+import { exchangeFor } from '../exchanges/exchange-access.js';
+import { liveDocument } from './commit-version.js';
 import { principalOf, type Actor } from '../sessions/resolve-session.js';
 import { tenantKey } from '../tenants/tenant-key.js';
 import { visibleUploader } from './uploader-visibility.js';
-import { toDocumentView, type DocumentView, type VersionRow } from './document-view.js';
+import { toDocumentView, toVersionView, type DocumentView, type VersionRow, type VersionView } from './document-view.js';
 
 /** The exchange's documents (not deleted), each with its current version. */
 export async function listDocuments(ctx: Ctx, actor: Actor, exchangeId: string): Promise<DocumentView[]> {
@@ -33,10 +34,7 @@ export async function openDocument(
   ctx: Ctx, actor: Actor, exchangeId: string, documentId: string, versionNumber?: number,
 ): Promise<{ doc: DocumentView; stream: Readable }> {
   const { row: exchange } = await exchangeFor(ctx, actor, exchangeId, 'download');
-  if (!isUuid(documentId)) throw notFound('Document not found');
-  const d = await ctx.db.selectFrom('documents').selectAll().where('tenant_id', '=', actor.tenantId)
-    .where('exchange_id', '=', exchange.id).where('id', '=', documentId).where('deleted_at', 'is', null).executeTakeFirst();
-  if (!d) throw notFound('Document not found');
+  const d = await liveDocument(ctx, actor.tenantId, exchange.id, documentId);
   const v = await ctx.db.selectFrom('document_versions').selectAll().where('document_id', '=', d.id)
     .$if(versionNumber === undefined, (q) => q.where('id', '=', d.current_version_id))
     .$if(versionNumber !== undefined, (q) => q.where('number', '=', versionNumber!))
@@ -48,4 +46,14 @@ export async function openDocument(
   const plain = new DecryptStream(key);
   source.on('error', (e) => plain.destroy(e));
   return { doc: toDocumentView(d, v), stream: source.pipe(plain) };
+}
+
+/** One document's versions, newest first (the older ones are kept when a new version is uploaded). */
+export async function listVersions(ctx: Ctx, actor: Actor, exchangeId: string, documentId: string): Promise<{ document: DocumentView; versions: VersionView[] }> {
+  const { row: exchange, relation } = await exchangeFor(ctx, actor, exchangeId, 'listDocuments');
+  const d = await liveDocument(ctx, actor.tenantId, exchange.id, documentId);
+  const rows = await ctx.db.selectFrom('document_versions').selectAll().where('document_id', '=', d.id).orderBy('number', 'desc').execute();
+  const shown = rows.map((v) => ({ ...v, uploaded_by: visibleUploader(v.uploaded_by, actor, relation, exchange) }));
+  const current = shown.find((v) => v.id === d.current_version_id)!;
+  return { document: toDocumentView(d, current), versions: shown.map(toVersionView) };
 }

@@ -13,12 +13,31 @@ export class FolderBlobStore implements BlobStore {
   constructor(private readonly root: string) {
     const tmp = path.join(root, 'tmp');
     fs.mkdirSync(tmp, { recursive: true, mode: 0o700 });
-    // Partial files of uploads cut off by a crash: nothing refers to them, and none is younger than a day
-    // unless an upload is running now in another process.
-    const dayAgo = Date.now() - 24 * 3600 * 1000;
-    for (const name of fs.readdirSync(tmp)) {
+  }
+
+  async removePartial(olderThan: Date): Promise<number> {
+    // Partial files of writes cut off by a crash: nothing refers to them. A younger one may belong to an
+    // upload running now (in this or another process), so the caller picks the age.
+    const tmp = path.join(this.root, 'tmp');
+    let removed = 0;
+    for (const name of await fs.promises.readdir(tmp)) {
       const file = path.join(tmp, name);
-      try { if (fs.statSync(file).mtimeMs < dayAgo) fs.rmSync(file, { force: true }); } catch { /* gone meanwhile */ }
+      try {
+        if ((await fs.promises.stat(file)).mtimeMs < olderThan.getTime()) { await fs.promises.rm(file, { force: true }); removed++; }
+      } catch { /* gone meanwhile */ }
+    }
+    return removed;
+  }
+
+  async *list(): AsyncIterable<{ key: string; writtenAt: number }> {
+    for (const dir of await fs.promises.readdir(this.root, { withFileTypes: true })) {
+      // Blobs sit in folders named by their key's first two characters; `tmp` holds partial writes.
+      if (!dir.isDirectory() || dir.name.length !== 2) continue;
+      const folder = path.join(this.root, dir.name);
+      for (const name of await fs.promises.readdir(folder)) {
+        if (!KEY_PATTERN.test(name) || !name.startsWith(dir.name)) continue;
+        try { yield { key: name, writtenAt: (await fs.promises.stat(path.join(folder, name))).mtimeMs }; } catch { /* removed meanwhile */ }
+      }
     }
   }
 

@@ -9,4 +9,8 @@ export interface BlobStore {
   get(key: string): Readable;
   /** Removes the blob; removing a missing blob is not an error. */
   delete(key: string): Promise<void>;
+  /** Every stored blob with the time it was written (for collecting blobs nothing refers to). */
+  list(): AsyncIterable<{ key: string; writtenAt: number }>;
+  /** Removes the leftovers of writes that never finished (a crash mid-upload) older than `olderThan`; returns how many. */
+  removePartial(olderThan: Date): Promise<number>;
 }
