@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { signInClient, startSmtp, type Smtp } from '../helpers/clients.js';
-import { download, snapshot, upload } from '../helpers/exchanges.js';
+import { download, snapshot, upload, uploadVersion } from '../helpers/exchanges.js';
 import { Browser, firm, type Answer, type Firm, type StaffMember } from '../helpers/people.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 
@@ -152,6 +152,11 @@ const ACTIONS: Action[] = [
   { name: 'list documents', write: false, run: (b, _w, fx) => b.api('GET', `/exchanges/${fx.id}/documents`), expect: contentAction(200) },
   { name: 'upload document', write: true, run: (b, _w, fx) => upload(b, fx.id, 'matrix.txt'), expect: contentAction(201) },
   { name: 'download document', write: false, run: (b, _w, fx) => download(b, fx.id, fx.documentId), expect: contentAction(200) },
+  { name: 'upload new version', write: true, run: (b, _w, fx) => uploadVersion(b, fx.id, fx.documentId), expect: contentAction(201) },
+  { name: 'list versions', write: false, run: (b, _w, fx) => b.api('GET', `/exchanges/${fx.id}/documents/${fx.documentId}/versions`), expect: contentAction(200) },
+  { name: 'download version 1', write: false, run: (b, _w, fx) => download(b, fx.id, fx.documentId, 1), expect: contentAction(200) },
+  // Advisors delete; a client uploads and downloads only (DESIGN.md).
+  { name: 'delete document', write: true, run: (b, _w, fx) => b.api('DELETE', `/exchanges/${fx.id}/documents/${fx.documentId}`), expect: advisorAction(204) },
 ];
 
 describe('authorization matrix', () => {

@@ -17,8 +17,20 @@ export async function upload(b: Browser, exchangeId: string, name = 'a.pdf', byt
   return { status: res.status, body, headers: res.headers, text };
 }
 
-export async function download(b: Browser, exchangeId: string, documentId: string): Promise<Answer> {
-  const res = await b.fetch('GET', `/api/exchanges/${exchangeId}/documents/${documentId}/content`);
+/** A new version of a document, as a browser form would send it. */
+export async function uploadVersion(b: Browser, exchangeId: string, documentId: string, bytes: Uint8Array = Buffer.from('revised bytes')): Promise<Answer> {
+  const form = new FormData();
+  form.append('file', new Blob([bytes as Uint8Array<ArrayBuffer>]), 'revised.pdf');
+  const res = await b.fetch('POST', `/api/exchanges/${exchangeId}/documents/${documentId}/versions`, { body: form });
+  const text = await res.text();
+  let body: unknown = text;
+  try { body = text ? JSON.parse(text) : undefined; } catch { /* keep text */ }
+  return { status: res.status, body, headers: res.headers, text };
+}
+
+/** The current version's bytes, or those of version `version`. */
+export async function download(b: Browser, exchangeId: string, documentId: string, version?: number): Promise<Answer> {
+  const res = await b.fetch('GET', `/api/exchanges/${exchangeId}/documents/${documentId}/${version === undefined ? '' : `versions/${version}/`}content`);
   const text = await res.text();
   let body: unknown = text;
   try { body = JSON.parse(text); } catch { /* bytes */ }

@@ -10,9 +10,9 @@ import { actorOf } from './index.js';
 
 type P = { Params: { id: string; documentId: string; number: string } };
 
-/** RFC 6266 / 8187: an ASCII fallback plus the exact UTF-8 name. */
+/** RFC 6266 / 8187: an ASCII fallback (no quotes, no path separators) plus the exact UTF-8 name. */
 function contentDisposition(name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const ascii = name.replace(/[^\x20-\x7e]|["\\/]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
