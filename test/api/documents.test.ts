@@ -6,15 +6,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { download, query, snapshot, upload, uploadVersion } from '../helpers/exchanges.js';
+import { blobFiles, download, query, snapshot, upload, uploadVersion } from '../helpers/exchanges.js';
 import { firm, type StaffMember } from '../helpers/people.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
-
-/** Every blob file in the server's store (the two-character folders under blobs/). */
-export function blobFiles(server: RunningServer): string[] {
-  const root = path.join(server.dataDir, 'blobs');
-  return fs.readdirSync(root).filter((d) => d.length === 2).flatMap((d) => fs.readdirSync(path.join(root, d)));
-}
 
 describe('documents: versions, deletion, names, collection', () => {
   let server: RunningServer;

@@ -1,5 +1,6 @@
 // Exchange helpers for API tests: uploads, a look at (and, for expiry, a write into) the server's
 // database, and a snapshot of everything a refused write must leave alone.
+import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import type { Answer, Browser } from './people.js';
@@ -61,4 +62,10 @@ export function snapshot(server: RunningServer, exchangeId: string): string {
     exchanges: query(server, 'select count(*) as n from exchanges'),
     audit: query(server, 'select count(*) as n from audit_log'),
   });
+}
+
+/** Every blob file in the server's store (the two-character folders under blobs/). */
+export function blobFiles(server: RunningServer): string[] {
+  const root = path.join(server.dataDir, 'blobs');
+  return fs.readdirSync(root).filter((d) => d.length === 2).flatMap((d) => fs.readdirSync(path.join(root, d)));
 }

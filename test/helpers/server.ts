@@ -32,6 +32,10 @@ export interface RunningServer {
   /** Everything the server wrote to stdout and stderr so far. */
   output(): string;
   cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** kill -9 (no shutdown of any kind), keeping the data folder. */
+  crash(): Promise<void>;
+  /** Starts the server again on the same port, data folder and environment (after crash()). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,21 +49,10 @@ export async function startServer(extraEnv: NodeJS.ProcessEnv = {}): Promise<Run
   delete env.SECURE_EXCHANGE_MASTER_KEY;
   if (extraEnv.SECURE_EXCHANGE_MASTER_KEY) env.SECURE_EXCHANGE_MASTER_KEY = extraEnv.SECURE_EXCHANGE_MASTER_KEY;
   let out = '';
-  // SX_SERVER_NODE_ARGS: extra node flags for the server (e.g. --cpu-prof when profiling a benchmark).
-  const nodeArgs = (process.env.SX_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, path.join(repoRoot, 'dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d) => { out += d; });
-  child.stderr!.on('data', (d) => { out += d; });
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${out}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) { child.kill(); throw new Error(`server did not start:\n${out}`); }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
+  let child = await spawnServer(url, env, (d) => { out += d; });
+  // A process killed by a signal has no exit code, only a signal code.
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const server: RunningServer = {
     url, port, pid: child.pid!, dataDir, env,
     output: () => out,
     async cli(args) {
@@ -71,8 +64,19 @@ export async function startServer(extraEnv: NodeJS.ProcessEnv = {}): Promise<Run
         return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
       }
     },
+    async crash() {
+      if (!running()) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async restart() {
+      await server.crash();
+      child = await spawnServer(url, env, (d) => { out += d; });
+      server.pid = child.pid!;
+    },
     async stop() {
-      if (child.exitCode === null) {
+      if (running()) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;
@@ -80,6 +84,27 @@ export async function startServer(extraEnv: NodeJS.ProcessEnv = {}): Promise<Run
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return server;
+}
+
+async function spawnServer(url: string, env: NodeJS.ProcessEnv, output: (d: string) => void): Promise<ChildProcess> {
+  let out = '';
+  const collect = (d: Buffer) => { out += d; output(String(d)); };
+  // SX_SERVER_NODE_ARGS: extra node flags for the server (e.g. --cpu-prof when profiling a benchmark).
+  const nodeArgs = (process.env.SX_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, path.join(repoRoot, 'dist/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${out}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) { child.kill(); throw new Error(`server did not start:\n${out}`); }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return child;
 }
 
 export interface TenantValues { tenantId: string; scimUrl: string; samlUrl: string; bearerToken: string; username: string; password: string }
