@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobStore } from './store.js';
 
@@ -50,9 +50,11 @@ export class FolderBlobStore implements BlobStore {
     const final = this.pathOf(key);
     const tmp = path.join(this.root, 'tmp', `${key}.${crypto.randomBytes(6).toString('hex')}`);
     // Large buffered writes (writev of queued segments) rather than one syscall per 64 KiB segment.
-    const out = fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600, highWaterMark: 1024 * 1024 });
+    const out = fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600, highWaterMark: 4 * 1024 * 1024 });
+    const flusher = new EarlyFlush(out);
     try {
-      await pipeline(source, out);
+      await pipeline(source, flusher, out);
+      await flusher.settled();
       await datasync(tmp);
       await fs.promises.mkdir(path.dirname(final), { recursive: true, mode: 0o700 });
       await fs.promises.rename(tmp, final);
@@ -71,6 +73,29 @@ export class FolderBlobStore implements BlobStore {
   async delete(key: string): Promise<void> {
     await fs.promises.rm(this.pathOf(key), { force: true });
   }
+}
+
+/**
+ * Starts flushing a file to the disk while it is still being written (one fdatasync in flight at a
+ * time, every FLUSH_EVERY bytes). Without it the kernel holds a whole upload in the page cache and the
+ * final fdatasync writes it all after the last byte arrived, so receiving and writing never overlap.
+ */
+const FLUSH_EVERY = 32 * 1024 * 1024;
+class EarlyFlush extends Transform {
+  private pending = 0;
+  private inFlight: Promise<void> | null = null;
+  constructor(private readonly out: fs.WriteStream) { super({ highWaterMark: 1024 * 1024 }); }
+  override _transform(chunk: Buffer, _e: BufferEncoding, done: TransformCallback) {
+    this.pending += chunk.length;
+    const fd = (this.out as unknown as { fd: number | null }).fd;
+    if (this.pending >= FLUSH_EVERY && !this.inFlight && typeof fd === 'number') {
+      this.pending = 0;
+      this.inFlight = new Promise<void>((resolve) => fs.fdatasync(fd, () => resolve())).then(() => { this.inFlight = null; });
+    }
+    done(null, chunk);
+  }
+  /** Waits for the flush in flight (an error of it is harmless: the final fdatasync decides). */
+  async settled() { await this.inFlight; }
 }
 
 /** Flushes a finished file to the disk before it is renamed into place: a crash never exposes a torn blob. */
