@@ -4,7 +4,8 @@
 // back later (ValidationUnavailable 'busy') rather than memory growing without bound. A worker that
 // crashes or overruns its time is replaced, and only its own job fails. Every response is still fully
 // validated by validateSamlResponse; nothing of a result is kept.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { siblingWorkerUrl, startWorker } from '../workers/start-worker.js';
 import { SamlRejected } from './rejection.js';
 import type { SpSettings } from './service-provider.js';
 import { MAX_SAML_RESPONSE_BYTES, validateSamlResponse, type SamlIdentity } from './validate-response.js';
@@ -44,15 +45,7 @@ interface Job {
 interface Slot { worker?: Worker; job?: Job; timer?: NodeJS.Timeout; startedAt: number; lastError?: string }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-// The build runs validation-worker.js; the source tree (tests, `npm run dev`) runs .ts under tsx.
-const defaultWorkerUrl = () => new URL(`./validation-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-
-/** Node 20 does not carry tsx's loader into worker threads: a .ts worker registers it first. */
-function startWorker(url: URL): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url);
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true });
-}
+const defaultWorkerUrl = () => siblingWorkerUrl('validation-worker', import.meta.url);
 
 export function createValidationPool(opts: PoolOptions): ValidationPool {
   if (opts.threads <= 0) {

@@ -11,6 +11,7 @@ import type { Ctx } from '../context.js';
 import { exchangeFor } from '../exchanges/exchange-access.js';
 import type { Actor } from '../sessions/resolve-session.js';
 import { tenantKey } from '../tenants/tenant-key.js';
+import { OffThreadSha256 } from '../../storage/crypto/off-thread-sha256.js';
 import { cleanContentType, commitVersion, liveDocument, type SealedUpload } from './commit-version.js';
 import type { DocumentView } from './document-view.js';
 
@@ -28,18 +29,22 @@ export function isClientStreamError(err: unknown): boolean {
   return e?.code === 'ECONNRESET' || e?.code === 'ERR_STREAM_PREMATURE_CLOSE' || /aborted|terminated early|Unexpected end|Malformed/i.test(e?.message ?? '');
 }
 
-/** Counts and hashes the plaintext on its way through, refusing more than `limit` bytes. */
+/** Counts and hashes the plaintext on its way through (on the hash thread), refusing more than `limit` bytes. */
 export class Meter extends Transform {
   bytes = 0;
-  private readonly hash = crypto.createHash('sha256');
-  constructor(private readonly limit: number) { super({ highWaterMark: 1024 * 1024 }); }
+  private readonly hash = new OffThreadSha256();
+  constructor(private readonly limit: number) { super(); }
   override _transform(chunk: Buffer, _e: BufferEncoding, done: (err?: Error | null, data?: Buffer) => void) {
     this.bytes += chunk.length;
     if (this.bytes > this.limit) return done(new AppError('too_large', `The file is larger than the limit of ${this.limit} bytes`));
     this.hash.update(chunk);
     done(null, chunk);
   }
-  digest() { return this.hash.digest('hex'); }
+  override _destroy(err: Error | null, done: (err?: Error | null) => void) {
+    if (err) this.hash.discard();
+    done(err);
+  }
+  digest(): Promise<string> { return this.hash.digest(); }
 }
 
 /** A fresh version id, blob key and document key, the key wrapped by the tenant key for that version. */
@@ -69,9 +74,17 @@ async function sealStream(ctx: Ctx, tenantId: string, source: Readable, contentT
     if (isClientStreamError(cause)) throw invalid('The upload was cut off or is not well-formed multipart data');
     throw err;
   }
+  let sha256: string;
+  try {
+    sha256 = await meter.digest();
+  } catch (err) {
+    await ctx.blobs.delete(keys.blobKey);
+    ctx.log.error({ err }, 'upload refused: its SHA-256 could not be computed');
+    throw new AppError('unavailable', 'The upload could not be completed; please send it again');
+  }
   return {
     versionId: keys.versionId, blobKey: keys.blobKey, wrappedKey: keys.wrappedKey, segmentSize: DEFAULT_SEGMENT_SIZE,
-    size: meter.bytes, sha256: meter.digest(), contentType: cleanContentType(contentType),
+    size: meter.bytes, sha256, contentType: cleanContentType(contentType),
   };
 }
 

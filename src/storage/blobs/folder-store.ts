@@ -50,7 +50,7 @@ export class FolderBlobStore implements BlobStore {
     const final = this.pathOf(key);
     const tmp = path.join(this.root, 'tmp', `${key}.${crypto.randomBytes(6).toString('hex')}`);
     // Large buffered writes (writev of queued segments) rather than one syscall per 64 KiB segment.
-    const out = fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600, highWaterMark: 4 * 1024 * 1024 });
+    const out = fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600, highWaterMark: 1024 * 1024 });
     const flusher = new EarlyFlush(out);
     try {
       await pipeline(source, flusher, out);
@@ -84,7 +84,7 @@ const FLUSH_EVERY = 32 * 1024 * 1024;
 class EarlyFlush extends Transform {
   private pending = 0;
   private inFlight: Promise<void> | null = null;
-  constructor(private readonly out: fs.WriteStream) { super({ highWaterMark: 1024 * 1024 }); }
+  constructor(private readonly out: fs.WriteStream) { super(); }
   override _transform(chunk: Buffer, _e: BufferEncoding, done: TransformCallback) {
     this.pending += chunk.length;
     const fd = (this.out as unknown as { fd: number | null }).fd;
