@@ -8,6 +8,7 @@ import * as m0001 from './migrations/0001_initial.js';
 import * as m0004 from './migrations/0004_exchanges_people.js';
 import * as m0005 from './migrations/0005_tenant_console.js';
 import * as m0006 from './migrations/0006_exchange_admin.js';
+import * as m0007 from './migrations/0007_uploads.js';
 
 export type Db = Kysely<Database>;
 export type { Database } from './schema.js';
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0004_exchanges_people': m0004,
   '0005_tenant_console': m0005,
   '0006_exchange_admin': m0006,
+  '0007_uploads': m0007,
 };
 
 class StaticMigrations implements MigrationProvider {
