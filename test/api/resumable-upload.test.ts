@@ -262,6 +262,24 @@ describe('resumable uploads (tus 1.0)', () => {
     assert.equal((await owner.browser.api('GET', `/exchanges/${x}/documents`)).body.items.length, 0);
   });
 
+  it('the exchange is asked again when the last byte arrives: closed during the final PATCH → 409', async () => {
+    const x = await newExchange('Closing mid-request');
+    const data = crypto.randomBytes(3 * SEGMENT + 10);
+    const location = await started(data.length, { filename: 'racing.pdf' }, x);
+    const status = await slowPatch(owner.browser, location, 0, data.subarray(0, SEGMENT), data.subarray(SEGMENT), async () => {
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal((await owner.browser.api('POST', `/exchanges/${x}/close`)).status, 200);
+    });
+    assert.equal(status, 409);
+    assert.equal(query(server, 'select id from documents where exchange_id = ?', x).length, 0);
+    assert.equal(query(server, 'select id from document_versions where id in (select version_id from uploads where exchange_id = ?)', x).length, 0);
+    assert.equal(await offsetOf(owner.browser, location), 3 * SEGMENT, 'the staged segments stay for a retry once reopened');
+    assert.equal((await owner.browser.api('POST', `/exchanges/${x}/reopen`)).status, 200);
+    const done = await patchUpload(owner.browser, location, 3 * SEGMENT, data.subarray(3 * SEGMENT));
+    assert.equal(done.status, 204, done.text);
+    assert.equal(done.headers.get('document-sha256'), sha256(data), 'the hash is recomputed from the staged segments');
+  });
+
   it('a new version via Upload-Metadata documentId keeps the old version', async () => {
     const x = await newExchange('Versions');
     const first = await upload(owner.browser, x, 'contract.pdf', Buffer.from('version one'));

@@ -24,9 +24,10 @@ function documentHeaders(reply: FastifyReply, doc: DocumentView | undefined) {
   reply.header('document-id', doc.id).header('document-version', String(doc.version)).header('document-sha256', doc.sha256);
 }
 
-function progressHeaders(reply: FastifyReply, p: Pick<UploadProgress, 'offset' | 'length' | 'expiresAt'>) {
-  return reply.header('upload-offset', String(p.offset)).header('upload-length', String(p.length))
-    .header('upload-expires', httpDate(p.expiresAt)).header('cache-control', 'no-store');
+function progressHeaders(reply: FastifyReply, p: Pick<UploadProgress, 'offset' | 'length' | 'expiresAt' | 'document'>) {
+  reply.header('upload-offset', String(p.offset)).header('upload-length', String(p.length)).header('cache-control', 'no-store');
+  // A completed upload no longer expires (tus expiration: only while it is going to).
+  return p.document ? reply : reply.header('upload-expires', httpDate(p.expiresAt));
 }
 
 export async function uploadRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
