@@ -13,6 +13,10 @@ export interface Config {
   databaseFile: string;
   blobDir: string;
   maxUploadBytes: number;
+  /** Staging files of resumable (tus) uploads in progress: sealed segments only, never plaintext. */
+  uploadDir: string;
+  /** A resumable upload not continued for this long is removed (tus expiration extension). */
+  uploadExpiryHours: number;
   sessionTtlSeconds: number;
   samlClockSkewMs: number;
   provisioningLogDays: number;
@@ -63,6 +67,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const mailFrom = env.MAIL_FROM || `SecureExchange <no-reply@${new URL(publicUrl).hostname}>`;
   if (/[\r\n]/.test(mailFrom)) throw new ConfigError('MAIL_FROM must be one line');
   const invitationTtlDays = int(env, 'INVITATION_TTL_DAYS', 7);
+  const uploadExpiryHours = int(env, 'UPLOAD_EXPIRY_HOURS', 24);
+  if (uploadExpiryHours < 1 || uploadExpiryHours > 24 * 30) throw new ConfigError(`UPLOAD_EXPIRY_HOURS must be between 1 and 720, got ${uploadExpiryHours}`);
   if (invitationTtlDays < 1 || invitationTtlDays > 365) throw new ConfigError(`INVITATION_TTL_DAYS must be between 1 and 365, got ${invitationTtlDays}`);
   return {
     port,
@@ -73,6 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseFile: path.join(dataDir, 'secure-exchange.sqlite'),
     blobDir: path.join(dataDir, 'blobs'),
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 2 * 1024 ** 3),
+    uploadDir: path.join(dataDir, 'uploads'),
+    uploadExpiryHours,
     sessionTtlSeconds: int(env, 'SESSION_TTL_SECONDS', 8 * 3600),
     samlClockSkewMs: int(env, 'SAML_CLOCK_SKEW_SECONDS', 180) * 1000,
     provisioningLogDays: int(env, 'PROVISIONING_LOG_DAYS', 30),

@@ -8,6 +8,7 @@ export type ErrorKind =
   | 'conflict'       // 409
   | 'precondition'   // 412
   | 'too_large'      // 413
+  | 'unsupported'    // 415: the request body's media type
   | 'too_many'       // 429: `hint` holds the seconds to wait (Retry-After)
   | 'unavailable';   // 503
 
@@ -31,5 +32,5 @@ export const forbidden = (message = 'Forbidden') => new AppError('forbidden', me
 
 export const statusOf: Record<ErrorKind, number> = {
   invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409,
-  precondition: 412, too_large: 413, too_many: 429, unavailable: 503,
+  precondition: 412, too_large: 413, unsupported: 415, too_many: 429, unavailable: 503,
 };

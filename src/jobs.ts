@@ -1,6 +1,7 @@
 // Housekeeping that runs in the server process: at start, then every ten minutes.
 import type { Ctx } from './domain/context.js';
 import { collectBlobs } from './domain/documents/collect-blobs.js';
+import { pruneStaleUploads } from './domain/documents/prune-stale-uploads.js';
 import { refreshDueMetadata } from './domain/idp/refresh-idp-metadata.js';
 import { pruneProvisioningLog } from './domain/provisioning/provisioning-log.js';
 import { pruneExpired } from './domain/sessions/prune-expired.js';
@@ -16,6 +17,8 @@ export function startJobs(ctx: Ctx): () => void {
       if (metadata.refreshed || metadata.failed) ctx.log.info(metadata, 'IdP metadata refreshed');
       // An hour's grace: an upload between its blob write and its commit is never taken for an orphan.
       await collectBlobs(ctx, 3_600_000);
+      const uploads = await pruneStaleUploads(ctx);
+      if (uploads) ctx.log.info({ removed: uploads }, 'expired resumable uploads removed');
     } catch (err) {
       ctx.log.error({ err }, 'housekeeping failed');
     }

@@ -8,7 +8,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 
 const MAGIC = Buffer.from('SXE1', 'ascii');
 export const HEADER_BYTES = 16;
-const TAG_BYTES = 16;
+export const TAG_BYTES = 16;
 export const DEFAULT_SEGMENT_SIZE = 64 * 1024;
 
 export class IntegrityError extends Error {}
@@ -63,28 +63,68 @@ export function encryptedSize(plainSize: number, segmentSize: number): number {
   return HEADER_BYTES + plainSize + segments * TAG_BYTES;
 }
 
-export class EncryptStream extends Transform {
-  private readonly header: Buffer;
+/** A fresh header: magic, segment size, random nonce prefix (unique per document key and upload). */
+export function newHeader(segmentSize: number): Buffer {
+  const header = Buffer.alloc(HEADER_BYTES);
+  MAGIC.copy(header, 0);
+  header.writeUInt32BE(segmentSize, 4);
+  crypto.randomBytes(8).copy(header, 8);
+  return header;
+}
+
+/**
+ * Seals and opens single segments under one header. Sealing segment by index (not by position in a
+ * stream) lets a resumable upload continue at segment N in a later request or process with the header
+ * already on disk; the bytes are the same as EncryptStream's.
+ */
+export class SegmentCipher {
+  readonly segmentSize: number;
   private readonly prefix: Buffer;
+
+  constructor(private readonly key: Buffer, readonly header: Buffer) {
+    if (header.length !== HEADER_BYTES || !header.subarray(0, 4).equals(MAGIC)) throw new IntegrityError('not a SecureExchange encrypted blob');
+    this.segmentSize = header.readUInt32BE(4);
+    this.prefix = header.subarray(8, 16);
+  }
+
+  /** Ciphertext and tag of segment `index`. */
+  seal(plain: Buffer, index: number, last: boolean): Buffer {
+    const cipher = crypto.createCipheriv('aes-256-gcm', this.key, nonce(this.prefix, index));
+    cipher.setAAD(aad(this.header, last));
+    const body = cipher.update(plain);
+    cipher.final();
+    return Buffer.concat([body, cipher.getAuthTag()]);
+  }
+
+  /** The plaintext of segment `index`, only once its tag has verified. */
+  open(sealed: Buffer, index: number, last: boolean): Buffer {
+    if (sealed.length < TAG_BYTES) throw new IntegrityError(`document segment ${index} is truncated`);
+    const decipher = crypto.createDecipheriv('aes-256-gcm', this.key, nonce(this.prefix, index));
+    decipher.setAAD(aad(this.header, last));
+    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+    try {
+      const plain = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
+      decipher.final();
+      return plain;
+    } catch {
+      throw new IntegrityError(`document segment ${index} failed authentication`);
+    }
+  }
+}
+
+export class EncryptStream extends Transform {
+  private readonly cipher: SegmentCipher;
   private readonly queue = new ChunkQueue();
   private index = 0;
 
-  constructor(private readonly key: Buffer, private readonly segmentSize = DEFAULT_SEGMENT_SIZE) {
+  constructor(key: Buffer, private readonly segmentSize = DEFAULT_SEGMENT_SIZE) {
     super();
-    this.prefix = crypto.randomBytes(8);
-    this.header = Buffer.alloc(HEADER_BYTES);
-    MAGIC.copy(this.header, 0);
-    this.header.writeUInt32BE(segmentSize, 4);
-    this.prefix.copy(this.header, 8);
-    this.push(this.header);
+    this.cipher = new SegmentCipher(key, newHeader(segmentSize));
+    this.push(this.cipher.header);
   }
 
   private seal(plain: Buffer, last: boolean) {
-    const cipher = crypto.createCipheriv('aes-256-gcm', this.key, nonce(this.prefix, this.index++));
-    cipher.setAAD(aad(this.header, last));
-    this.push(cipher.update(plain));
-    cipher.final();
-    this.push(cipher.getAuthTag());
+    this.push(this.cipher.seal(plain, this.index++, last));
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
@@ -101,8 +141,7 @@ export class EncryptStream extends Transform {
 }
 
 export class DecryptStream extends Transform {
-  private header: Buffer | null = null;
-  private prefix: Buffer = Buffer.alloc(0);
+  private cipher: SegmentCipher | null = null;
   private sealedSize = 0;
   private readonly queue = new ChunkQueue();
   private index = 0;
@@ -112,29 +151,18 @@ export class DecryptStream extends Transform {
   }
 
   private open(sealed: Buffer, last: boolean) {
-    const decipher = crypto.createDecipheriv('aes-256-gcm', this.key, nonce(this.prefix, this.index++));
-    decipher.setAAD(aad(this.header!, last));
-    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-    try {
-      const plain = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
-      decipher.final();
-      // Released only now that the tag has verified.
-      this.push(plain);
-    } catch {
-      throw new IntegrityError(`document segment ${this.index - 1} failed authentication`);
-    }
+    // Released only once the tag has verified.
+    this.push(this.cipher!.open(sealed, this.index++, last));
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
     try {
       this.queue.push(chunk);
-      if (!this.header) {
+      if (!this.cipher) {
         if (this.queue.length < HEADER_BYTES) return done();
-        const header = this.queue.take(HEADER_BYTES);
-        if (!header.subarray(0, 4).equals(MAGIC)) throw new IntegrityError('not a SecureExchange encrypted blob');
-        this.header = header;
-        this.sealedSize = header.readUInt32BE(4) + TAG_BYTES;
-        this.prefix = header.subarray(8, 16);
+        // A copy: the header outlives the chunk it arrived in.
+        this.cipher = new SegmentCipher(this.key, Buffer.from(this.queue.take(HEADER_BYTES)));
+        this.sealedSize = this.cipher.segmentSize + TAG_BYTES;
       }
       while (this.queue.length > this.sealedSize) this.open(this.queue.take(this.sealedSize), false);
       done();
@@ -145,7 +173,7 @@ export class DecryptStream extends Transform {
 
   override _flush(done: TransformCallback) {
     try {
-      if (!this.header || this.queue.length < TAG_BYTES) throw new IntegrityError('encrypted blob is truncated');
+      if (!this.cipher || this.queue.length < TAG_BYTES) throw new IntegrityError('encrypted blob is truncated');
       this.open(this.queue.take(this.queue.length), true);
       done();
     } catch (err) {

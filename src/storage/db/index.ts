@@ -8,6 +8,7 @@ import * as m0001 from './migrations/0001_initial.js';
 import * as m0004 from './migrations/0004_exchanges_people.js';
 import * as m0005 from './migrations/0005_tenant_console.js';
 import * as m0006 from './migrations/0006_exchange_admin.js';
+import * as m0007 from './migrations/0007_uploads.js';
 import * as m0008 from './migrations/0008_blob_references.js';
 
 export type Db = Kysely<Database>;
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0004_exchanges_people': m0004,
   '0005_tenant_console': m0005,
   '0006_exchange_admin': m0006,
+  '0007_uploads': m0007,
   '0008_blob_references': m0008,
 };
 

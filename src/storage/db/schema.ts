@@ -221,6 +221,31 @@ export interface DocumentVersionTable {
   created_at: string;
 }
 
+/** A resumable (tus) upload in progress; its sealed bytes are in a staging file until it completes. */
+export interface UploadTable {
+  id: string;
+  tenant_id: string;
+  exchange_id: string;
+  /** "user:<id>" or "client:<id>": the only principal that may see or continue it. */
+  created_by: string;
+  /** "new" (a new document named `name`) or "version" (a new version of `document_id`). */
+  target: string;
+  document_id: string | null;
+  name: string | null;
+  content_type: string;
+  /** Declared Upload-Length in bytes. */
+  length: number;
+  segment_size: number;
+  /** Fixed at creation: the staging file is sealed under this version's key. */
+  version_id: string;
+  blob_key: string;
+  /** Version key wrapped by the tenant key, associated data `document:<version id>`. */
+  wrapped_key: string;
+  created_at: string;
+  updated_at: string;
+  expires_at: string;
+}
+
 export interface AuditTable {
   seq: Generated<number>;
   tenant_id: string;
@@ -264,6 +289,7 @@ export interface Database {
   invitations: InvitationTable;
   client_codes: ClientCodeTable;
   client_sessions: ClientSessionTable;
+  uploads: UploadTable;
   audit_log: AuditTable;
   provisioning_log: ProvisioningLogTable;
 }

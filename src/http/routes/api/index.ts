@@ -11,6 +11,7 @@ import { tenantIdpRoutes, tenantPeopleRoutes, tenantRoutes } from './tenant.js';
 import { adminRoutes } from './admin.js';
 import { tenantConsoleRoutes } from './tenant-console.js';
 import { documentRoutes } from './documents.js';
+import { uploadRoutes } from './uploads.js';
 import { exchangeRoutes } from './exchanges.js';
 import { meRoutes } from './me.js';
 import { clientRoutes } from './clients.js';
@@ -62,6 +63,7 @@ export async function apiRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
   await app.register(meRoutes, { ctx });
   await app.register(exchangeRoutes, { ctx });
   await app.register(documentRoutes, { ctx });
+  await app.register(uploadRoutes, { ctx });
   await app.register(adminRoutes, { ctx });
   await app.register(tenantRoutes, { ctx });
   await app.register(tenantIdpRoutes, { ctx });
