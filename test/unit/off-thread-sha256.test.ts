@@ -14,7 +14,7 @@ describe('OffThreadSha256', () => {
     for (const size of [0, 1, MIB - 1, MIB, MIB + 1, 3 * MIB + 17]) {
       const data = crypto.randomBytes(size);
       const h = new OffThreadSha256();
-      h.update(data);
+      await h.update(data);
       assert.equal(await h.digest(), expected(data), `${size} bytes`);
     }
   });
@@ -28,7 +28,7 @@ describe('OffThreadSha256', () => {
       for (let i = 0; i < inputs.length; i++) {
         const n = Math.min(inputs[i]!.length - offsets[i]!, 1 + rng.int(200_000));
         if (n <= 0) continue;
-        hashes[i]!.update(inputs[i]!.subarray(offsets[i], offsets[i]! + n));
+        await hashes[i]!.update(inputs[i]!.subarray(offsets[i], offsets[i]! + n));
         offsets[i]! += n;
       }
     }
@@ -40,8 +40,8 @@ describe('OffThreadSha256', () => {
     const a = new OffThreadSha256();
     const b = new OffThreadSha256();
     const data = crypto.randomBytes(2 * MIB + 5);
-    a.update(data);
-    b.update(data);
+    await a.update(data);
+    await b.update(data);
     a.discard();
     assert.equal(await b.digest(), expected(data));
   });

@@ -37,8 +37,8 @@ export class Meter extends Transform {
   override _transform(chunk: Buffer, _e: BufferEncoding, done: (err?: Error | null, data?: Buffer) => void) {
     this.bytes += chunk.length;
     if (this.bytes > this.limit) return done(new AppError('too_large', `The file is larger than the limit of ${this.limit} bytes`));
-    this.hash.update(chunk);
-    done(null, chunk);
+    // Passed on once copied for the hash thread; while that thread is behind, the upload waits for it.
+    this.hash.update(chunk).then(() => done(null, chunk), () => done(new AppError('unavailable', 'The upload could not be completed; please send it again')));
   }
   override _destroy(err: Error | null, done: (err?: Error | null) => void) {
     if (err) this.hash.discard();
