@@ -42,6 +42,10 @@ export async function openDatabase(file: string): Promise<Db> {
   reader.pragma('query_only = ON');
   reader.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite, reader) });
+  // data_version of the writing connection changes only when another connection commits; the reading
+  // one never writes, so that is another process (the CLI).
+  const dataVersion = sqlite.prepare('pragma data_version').pluck();
+  elsewhere.set(db, () => dataVersion.get() as number);
   const { error, results } = await new Migrator({ db, provider: new StaticMigrations(), allowUnorderedMigrations: true }).migrateToLatest();
   if (error) {
     await db.destroy();
@@ -79,6 +83,18 @@ function withStatementCache(sqlite: SQLite.Database): Conn {
       return stmt;
     },
   };
+}
+
+const elsewhere = new WeakMap<Db, () => number>();
+
+/**
+ * A number that changes whenever another process (the CLI) has committed to the database since the
+ * last call, so an in-process cache of rows can be dropped at once. Cheap (no I/O): safe per request.
+ */
+export function writesElsewhere(db: Db): number {
+  const read = elsewhere.get(db);
+  if (!read) throw new Error('not a database opened by openDatabase');
+  return read();
 }
 
 /** SQLite and PostgreSQL both report unique violations with recognisable codes. */
