@@ -38,11 +38,13 @@ export async function insertUser(ctx: Ctx, tenantId: string, f: UserFields): Pro
     return await ctx.db.transaction().execute(async (trx) => {
       const clash = await uniquenessError(trx, tenantId, f);
       if (clash) throw clash;
-      const tenant = await trx.selectFrom('tenants').select('default_language').where('id', '=', tenantId).executeTakeFirstOrThrow();
+      // The tenant's default only when the body has no language (Entra sends one as a constant mapping).
+      const preferredLanguage = f.preferredLanguage ?? (await trx.selectFrom('tenants').select('default_language')
+        .where('id', '=', tenantId).executeTakeFirstOrThrow()).default_language as Language;
       const now = nowIso();
       const row = {
         id: crypto.randomUUID(), tenant_id: tenantId, version: 1, promoted: 0, created_at: now, updated_at: now,
-        ...fieldsToColumns({ ...f, preferredLanguage: f.preferredLanguage ?? (tenant.default_language as Language) }),
+        ...fieldsToColumns({ ...f, preferredLanguage }),
       };
       await trx.insertInto('users').values(row).execute();
       await recordAudit(trx, { tenantId, actor: 'scim', action: 'user.provision', target: `user:${row.id}`, detail: { userType: f.userType, active: f.active } });
