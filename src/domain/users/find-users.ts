@@ -22,15 +22,16 @@ export async function listUsers(
   ctx: Ctx, tenantId: string, q: { filter?: string; startIndex: number; count: number },
 ): Promise<{ total: number; users: ScimUser[] }> {
   const filter = q.filter ? parseFilter(q.filter) : undefined;
-  const base = ctx.db.selectFrom('users').where('tenant_id', '=', tenantId)
+  // Built only when used: Entra's lookup needs neither (building it costs as much as running it).
+  const base = () => ctx.db.selectFrom('users').where('tenant_id', '=', tenantId)
     .$if(filter !== undefined, (qb) => qb.where((eb) => filterToSql(eb, filter!)));
   const userNameKey = filter && userNameEquality(filter);
   const rows = q.count === 0 ? []
     : userNameKey !== undefined ? (await pageByUserName(ctx.db, tenantId, userNameKey, q.count, q.startIndex - 1)).rows
-      : await base.selectAll().orderBy('created_at').orderBy('id').limit(q.count).offset(q.startIndex - 1).execute();
+      : await base().selectAll().orderBy('created_at').orderBy('id').limit(q.count).offset(q.startIndex - 1).execute();
   // A first page that is not full holds every match: Entra's lookups (0 or 1 hit) need no count.
   const total = q.startIndex === 1 && rows.length < q.count
     ? rows.length
-    : Number((await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
+    : Number((await base().select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
   return { total, users: rows.map(rowToUser) };
 }
