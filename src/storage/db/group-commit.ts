@@ -93,8 +93,13 @@ export class GroupCommitDriver implements Driver {
 
   async execute<R>(lease: Lease, q: CompiledQuery): Promise<QueryResult<R>> {
     const stmt = this.writer.prepare(q.sql);
-    // Outside a transaction, a read-only statement reads the committed state on the reading connection.
-    if (!lease.inTransaction && stmt.readonly) return { rows: this.reader.prepare(q.sql).all(q.parameters as unknown[]) as R[] };
+    // Outside a transaction, a read-only statement reads the committed state: on the writing
+    // connection when it has no transaction open (its page cache stays warm; the reading connection's
+    // is dropped whenever the writer commits), else on the reading connection.
+    if (!lease.inTransaction && stmt.readonly) {
+      const rows = this.writer.sqlite.inTransaction ? this.reader.prepare(q.sql).all(q.parameters as unknown[]) : stmt.all(q.parameters as unknown[]);
+      return { rows: rows as R[] };
+    }
     if (!lease.holdsWriter) {
       await this.mutex.lock();
       lease.holdsWriter = true;
