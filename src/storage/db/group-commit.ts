@@ -1,8 +1,9 @@
 // Kysely driver for better-sqlite3 with group commit: write transactions that arrive while another
 // one is open share one BEGIN IMMEDIATE … COMMIT, so a burst of SCIM creates costs one fsync instead
 // of one each. synchronous=FULL stays: nothing is acknowledged before the COMMIT that carries it is on
-// disk. Reads outside transactions go to a second, query-only connection, which sees only committed
-// (so durable) data and never waits behind a writer.
+// disk. Reads outside transactions see only committed (so durable) data and never wait behind a
+// writer: they run on the writing connection while it has no transaction open, else on a second,
+// query-only connection.
 import type { CompiledQuery, DatabaseConnection, Driver, QueryResult } from 'kysely';
 import { CompiledQuery as Compiled, SelectQueryNode } from 'kysely';
 import type SQLite from 'better-sqlite3';
