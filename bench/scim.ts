@@ -8,9 +8,12 @@
 //     in the tenant; the extra 99,000 rows are inserted straight into the SQLite file (one transaction,
 //     WAL, while the server runs), cloned from a row the server itself wrote so the columns are exact.
 // Targets are printed next to the figures with PASS/MISS; a MISS is reported, never a failure.
+// Each phase also prints the server process's CPU time per request (Linux /proc), which other load on
+// the machine disturbs far less than rates and ratios do.
 // BENCH_USERS, BENCH_LOOKUPS (default 4,000 per tenant size) override the sizes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -96,6 +99,26 @@ function stats(lat: number[], wallMs?: number): Stats {
   return { n: s.length, p50: at(0.5), p99: at(0.99), rate: s.length / (busy / 1000), ...(wallMs ? { wallRate: s.length / (wallMs / 1000) } : {}) };
 }
 
+/** CPU time (user + system) of a process so far, in ms; undefined where /proc is not available. */
+function cpuMs(pid: number): number | undefined {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime (fields 14 and 15 of stat(5)) are in clock ticks: USER_HZ, 100 per second on Linux.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU ms per request of `pid` while `run` runs. */
+async function cpuPer<T>(pid: number, requests: (r: T) => number, run: () => Promise<T>): Promise<{ result: T; cpu: number | undefined }> {
+  const before = cpuMs(pid);
+  const result = await run();
+  const after = cpuMs(pid);
+  return { result, cpu: before === undefined || after === undefined ? undefined : (after - before) / requests(result) };
+}
+
+const cpuf = (ms: number | undefined, per: string) => (ms === undefined ? '' : `server CPU ${ms.toFixed(3)} ms per ${per}`);
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const msf = (n: number) => `${n.toFixed(2)} ms`;
 const fig = (s: Stats) => `${int(s.rate).padStart(7)} req/s   p50 ${msf(s.p50).padStart(9)}   p99 ${msf(s.p99).padStart(9)}`;
@@ -134,7 +157,7 @@ async function startBare(): Promise<{ url: string; child: ChildProcess }> {
   return { url, child };
 }
 
-async function baseline(): Promise<{ get: Stats; post: Stats }> {
+async function baseline(): Promise<{ get: Stats; post: Stats; cpu: { GET?: number; POST?: number } }> {
   const { url, child } = await startBare();
   const c = new Client(`${url}/scim/v2/bare`, 'bare-token');
   try {
@@ -150,10 +173,19 @@ async function baseline(): Promise<{ get: Stats; post: Stats }> {
     // Measured in alternating halves, so neither route is favoured by the order of the measurements.
     const lat = { GET: [] as number[], POST: [] as number[] };
     const wall = { GET: 0, POST: 0 };
+    const cpu: { GET?: number; POST?: number } = { GET: 0, POST: 0 };
     for (let i = 0; i < 2; i++) {
-      for (const m of ['GET', 'POST'] as const) wall[m] += await driveFor(BASELINE_MS / 2, job(m, lat[m]));
+      for (const m of ['GET', 'POST'] as const) {
+        const before = cpuMs(child.pid!);
+        wall[m] += await driveFor(BASELINE_MS / 2, job(m, lat[m]));
+        const after = cpuMs(child.pid!);
+        cpu[m] = before === undefined || after === undefined || cpu[m] === undefined ? undefined : cpu[m] + (after - before);
+      }
     }
-    return { get: stats(lat.GET, wall.GET), post: stats(lat.POST, wall.POST) };
+    return {
+      get: stats(lat.GET, wall.GET), post: stats(lat.POST, wall.POST),
+      cpu: { GET: cpu.GET === undefined ? undefined : cpu.GET / lat.GET.length, POST: cpu.POST === undefined ? undefined : cpu.POST / lat.POST.length },
+    };
   } finally {
     c.close();
     const exited = new Promise((r) => child.once('exit', r));
@@ -164,20 +196,20 @@ async function baseline(): Promise<{ get: Stats; post: Stats }> {
 
 // ---- 2. initial sync, exactly as Entra does it ----
 
-async function initialSync(t: TenantValues): Promise<{ lookups: Stats; creates: Stats; wallMs: number }> {
+async function initialSync(t: TenantValues, pid: number): Promise<{ lookups: Stats; creates: Stats; wallMs: number; cpu: number | undefined }> {
   const c = new Client(t.scimUrl, t.bearerToken);
   const lookups: number[] = [];
   const creates: number[] = [];
   try {
-    const wallMs = await drive(USERS, async (i) => {
+    const { result: wallMs, cpu } = await cpuPer(pid, () => USERS, () => drive(USERS, async (i) => {
       const user = entraUser({ userName: newUserName(i) });
       const l = await c.request('GET', lookupPath(user.userName), lookups);
       expect(l.status === 200 && (JSON.parse(l.body) as { totalResults: number }).totalResults === 0, 'lookup before create', l);
       const p = await c.request('POST', '/Users', creates, JSON.stringify(user));
       JSON.parse(p.body);
       expect(p.status === 201, 'create', p);
-    });
-    return { lookups: stats(lookups), creates: stats(creates), wallMs };
+    }));
+    return { lookups: stats(lookups), creates: stats(creates), wallMs, cpu };
   } finally {
     c.close();
   }
@@ -185,7 +217,7 @@ async function initialSync(t: TenantValues): Promise<{ lookups: Stats; creates: 
 
 // ---- 3. lookup latency vs tenant size ----
 
-async function lookupRun(c: Client, names: string[]): Promise<Stats> {
+async function lookupRun(c: Client, names: string[], pid: number): Promise<Stats & { cpu: number | undefined }> {
   const pick = () => names[Math.floor(Math.random() * names.length)]!;
   const job = async (into: number[]) => {
     const a = await c.request('GET', lookupPath(pick()), into);
@@ -193,8 +225,8 @@ async function lookupRun(c: Client, names: string[]): Promise<Stats> {
   };
   await drive(Math.min(500, LOOKUPS), () => job([]));
   const lat: number[] = [];
-  const wall = await drive(LOOKUPS, () => job(lat));
-  return stats(lat, wall);
+  const { result: wall, cpu } = await cpuPer(pid, () => LOOKUPS, () => drive(LOOKUPS, () => job(lat)));
+  return { ...stats(lat, wall), cpu };
 }
 
 /**
@@ -234,7 +266,7 @@ function seedDirect(server: RunningServer, tenantId: string, count: number): { n
   }
 }
 
-async function tenantSizes(server: RunningServer): Promise<{ small: Stats; large: Stats; seedMs: number }> {
+async function tenantSizes(server: RunningServer): Promise<{ small: Stats & { cpu: number | undefined }; large: Stats & { cpu: number | undefined }; seedMs: number }> {
   const t = await createTenant(server, 'Bench lookups');
   const c = new Client(t.scimUrl, t.bearerToken);
   try {
@@ -245,13 +277,13 @@ async function tenantSizes(server: RunningServer): Promise<{ small: Stats; large
       expect(p.status === 201, 'seed create', p);
       names.push(user.userName);
     });
-    const small = await lookupRun(c, names);
+    const small = await lookupRun(c, names, server.pid);
 
     const seeded = seedDirect(server, t.tenantId, LARGE - SMALL);
     names.push(...seeded.names);
     const total = await c.request('GET', '/Users?count=0', []);
     expect(total.status === 200 && (JSON.parse(total.body) as { totalResults: number }).totalResults === LARGE, `tenant of ${LARGE} users`, total);
-    const large = await lookupRun(c, names);
+    const large = await lookupRun(c, names, server.pid);
     return { small, large, seedMs: seeded.ms };
   } finally {
     c.close();
@@ -268,7 +300,7 @@ export async function run() {
   const limit = defaultRateLimit();
   try {
     const tenant = await createTenant(server, 'Bench sync');
-    const sync = await initialSync(tenant);
+    const sync = await initialSync(tenant, server.pid);
     const sizes = await tenantSizes(server);
 
     const lookupRatio = sync.lookups.rate / bare.get.rate;
@@ -283,15 +315,15 @@ export async function run() {
     }
     console.log(`req/s = requests / (client time spent in them / ${CONCURRENCY} clients); latency = request start to last byte`);
     console.log('');
-    console.log(`${label('baseline bare Fastify 5   GET')}${fig(bare.get)}   (wall ${int(bare.get.wallRate!)} req/s, n=${int(bare.get.n)})`);
-    console.log(`${label('baseline bare Fastify 5   POST')}${fig(bare.post)}   (wall ${int(bare.post.wallRate!)} req/s, n=${int(bare.post.n)})`);
+    console.log(`${label('baseline bare Fastify 5   GET')}${fig(bare.get)}   (wall ${int(bare.get.wallRate!)} req/s, n=${int(bare.get.n)})   ${cpuf(bare.cpu.GET, 'GET')}`);
+    console.log(`${label('baseline bare Fastify 5   POST')}${fig(bare.post)}   (wall ${int(bare.post.wallRate!)} req/s, n=${int(bare.post.n)})   ${cpuf(bare.cpu.POST, 'POST')}`);
     console.log('');
-    console.log(`${label(`initial sync of ${int(USERS)} users`)}${(sync.wallMs / 1000).toFixed(1)} s, ${int(USERS / (sync.wallMs / 1000))} users/s (a lookup and a create each)`);
+    console.log(`${label(`initial sync of ${int(USERS)} users`)}${(sync.wallMs / 1000).toFixed(1)} s, ${int(USERS / (sync.wallMs / 1000))} users/s (a lookup and a create each)   ${cpuf(sync.cpu, 'user')}`);
     console.log(`${label('  lookups  userName eq, 0 hits')}${fig(sync.lookups)}   ${lookupRatio.toFixed(2)} of bare GET`);
     console.log(`${label('  creates  POST /Users, 201')}${fig(sync.creates)}   ${createRatio.toFixed(2)} of bare POST`);
     console.log('');
-    console.log(`${label(`lookups, ${int(SMALL)} users in the tenant`)}${fig(sizes.small)}   ${(sizes.small.rate / bare.get.rate).toFixed(2)} of bare GET, n=${int(sizes.small.n)}`);
-    console.log(`${label(`lookups, ${int(LARGE)} users in the tenant`)}${fig(sizes.large)}   ${(sizes.large.rate / bare.get.rate).toFixed(2)} of bare GET, n=${int(sizes.large.n)}`);
+    console.log(`${label(`lookups, ${int(SMALL)} users in the tenant`)}${fig(sizes.small)}   ${(sizes.small.rate / bare.get.rate).toFixed(2)} of bare GET, n=${int(sizes.small.n)}   ${cpuf(sizes.small.cpu, 'lookup')}`);
+    console.log(`${label(`lookups, ${int(LARGE)} users in the tenant`)}${fig(sizes.large)}   ${(sizes.large.rate / bare.get.rate).toFixed(2)} of bare GET, n=${int(sizes.large.n)}   ${cpuf(sizes.large.cpu, 'lookup')}`);
     console.log(`${label('  ratio 100k / 1k')}p50 ${p50x.toFixed(2)}x, p99 ${p99x.toFixed(2)}x   (${int(LARGE - SMALL)} rows inserted directly in ${(sizes.seedMs / 1000).toFixed(1)} s)`);
     console.log('');
     console.log('targets');

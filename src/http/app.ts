@@ -2,13 +2,13 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Ctx } from '../domain/context.js';
 import { sendError, sendNotFound } from './error-responses.js';
 import { checkDepth } from './json-depth.js';
 import { registerOpenApi } from './openapi.js';
+import { securityHeaders } from './security-headers.js';
 import { apiRoutes } from './routes/api/index.js';
 import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
@@ -52,7 +52,7 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
 
-  await app.register(helmet, {
+  securityHeaders(app, {
     contentSecurityPolicy: {
       directives: {
         'default-src': ["'self'"], 'frame-ancestors': ["'none'"], 'form-action': ["'self'", 'https:', 'http:'],

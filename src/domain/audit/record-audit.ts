@@ -7,6 +7,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '../../errors.js';
 import type { Database } from '../../storage/db/index.js';
 import { nowIso } from '../../storage/db/index.js';
+import { reusableInsert, reusableQuery } from '../../storage/db/reusable-query.js';
 import { exchangeIdOf } from './exchange-of-entry.js';
 
 export interface AuditEntry {
@@ -26,6 +27,15 @@ export function entryHash(prev: string, e: { at: string; actor: string; action: 
     .digest('hex');
 }
 
+// An entry is appended by every audited action (each SCIM write among them): its statements are
+// built once (reusable-query.ts).
+const readHead = reusableQuery((db, tenantId: string) => db.selectFrom('tenants').select('audit_head').where('id', '=', tenantId));
+const insertEntry = reusableInsert('audit_log');
+const moveHead = reusableQuery((db, tenantId: string, from: string, to: string) =>
+  db.updateTable('tenants').set({ audit_head: to }).where('id', '=', tenantId).where('audit_head', '=', from));
+const moveHeadFromGenesis = reusableQuery((db, tenantId: string, to: string) =>
+  db.updateTable('tenants').set({ audit_head: to }).where('id', '=', tenantId).where('audit_head', 'is', null));
+
 /**
  * Appends one entry after the tenant's head. Called with a transaction, it joins it; called with the
  * database (an audit-only write such as a download), it opens its own: a read of the head and the
@@ -33,7 +43,7 @@ export function entryHash(prev: string, e: { at: string; actor: string; action: 
  */
 export async function recordAudit(db: Kysely<Database> | Transaction<Database>, entry: AuditEntry): Promise<void> {
   if (!db.isTransaction) return db.transaction().execute((trx) => recordAudit(trx, entry));
-  const tenant = await db.selectFrom('tenants').select('audit_head').where('id', '=', entry.tenantId).executeTakeFirst();
+  const tenant = (await readHead(db, entry.tenantId)).rows[0];
   if (!tenant) throw new AppError('not_found', 'No such tenant');
   const row = {
     at: nowIso(), actor: entry.actor, action: entry.action, target: entry.target ?? null,
@@ -44,14 +54,10 @@ export async function recordAudit(db: Kysely<Database> | Transaction<Database>, 
   const hash = entryHash(prev, row);
   // exchange_id indexes the entry for the exchange's activity; it is derived from target and detail,
   // which the hash covers, so it needs no place in the hash (verifyAudit re-derives it).
-  await db.insertInto('audit_log').values({
-    tenant_id: entry.tenantId, ...row, exchange_id: exchangeIdOf(row.target, entry.detail), prev_hash: prev, hash,
-  }).execute();
+  await insertEntry(db, { tenant_id: entry.tenantId, ...row, exchange_id: exchangeIdOf(row.target, entry.detail), prev_hash: prev, hash });
   // Compare-and-set: on SQLite the write transaction (BEGIN IMMEDIATE) already excludes any other
   // writer; on PostgreSQL a concurrent append that read the same head blocks on this row and then
   // finds the head moved, so its transaction fails instead of forking the chain.
-  const moved = await db.updateTable('tenants').set({ audit_head: hash }).where('id', '=', entry.tenantId)
-    .where((eb) => (tenant.audit_head === null ? eb('audit_head', 'is', null) : eb('audit_head', '=', tenant.audit_head)))
-    .executeTakeFirst();
-  if (Number(moved.numUpdatedRows) !== 1) throw new AppError('unavailable', 'The audit log was written concurrently; retry');
+  const moved = tenant.audit_head === null ? await moveHeadFromGenesis(db, entry.tenantId, hash) : await moveHead(db, entry.tenantId, tenant.audit_head, hash);
+  if (Number(moved.numAffectedRows) !== 1) throw new AppError('unavailable', 'The audit log was written concurrently; retry');
 }

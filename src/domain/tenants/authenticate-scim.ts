@@ -3,6 +3,7 @@ import { digestsEqual, sha256Hex } from '../../storage/crypto/passwords.js';
 import { nowIso } from '../../storage/db/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { Ctx } from '../context.js';
+import { liveTokens, type LiveToken } from './scim-token-cache.js';
 
 // Compared against when the tenant is unknown, so an unknown tenant costs the same as a wrong token.
 const DUMMY = sha256Hex('no-such-token');
@@ -15,11 +16,9 @@ export async function authenticateScim(ctx: Ctx, tenantId: string, authorization
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   const presented = sha256Hex(match?.[1] ?? '');
   const now = nowIso();
-  const tokens = await ctx.db.selectFrom('scim_tokens').select(['id', 'token_hash', 'last_used_at'])
-    .where('tenant_id', '=', tenantId).where('revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)])).execute();
-  let found: { id: string; last_used_at: string | null } | undefined;
-  for (const t of tokens.length ? tokens : [{ id: '', token_hash: DUMMY, last_used_at: null }]) {
+  const tokens = await liveTokens(ctx.db, tenantId, now);
+  let found: LiveToken | undefined;
+  for (const t of tokens.length ? tokens : [{ id: '', token_hash: DUMMY, last_used_at: null, expires_at: null }]) {
     // No early exit: every live token is compared, in constant time.
     if (digestsEqual(presented, t.token_hash) && t.id) found = t;
   }
@@ -35,5 +34,7 @@ export async function authenticateScim(ctx: Ctx, tenantId: string, authorization
         .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', cutoff)])).executeTakeFirst();
       if (Number(r.numUpdatedRows)) await recordAudit(trx, { tenantId, actor: 'scim', action: 'scim.token.use', target: `token:${tokenId}` });
     });
+    // The cached row (scim-token-cache.ts) learns the minute, whoever recorded it.
+    found.last_used_at = now;
   }
 }

@@ -5,6 +5,7 @@
 // remaining blobs (versions of deleted documents) after it commits.
 import { conflict } from '../../errors.js';
 import type { Ctx } from '../context.js';
+import { forgetLiveTokens } from './scim-token-cache.js';
 import { requireTenant } from './require-tenant.js';
 
 /** Children before parents (foreign keys); tables added later with a tenant_id column are emptied before these. */
@@ -52,6 +53,7 @@ export async function deleteTenant(ctx: Ctx, tenantId: string): Promise<{ tenant
     rows += Number((await trx.deleteFrom('tenants').where('id', '=', tenantId).executeTakeFirst()).numDeletedRows);
     return { rows, blobKeys };
   });
+  forgetLiveTokens(ctx.db);
   // After the commit: a blob without a row is garbage, a row without its blob would be a broken document.
   for (const key of blobKeys) await ctx.blobs.delete(key);
   return { tenantId, rows, blobs: blobKeys.length };

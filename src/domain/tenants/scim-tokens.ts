@@ -7,6 +7,7 @@ import { nowIso } from '../../storage/db/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { Ctx } from '../context.js';
 import { requireTenant } from './require-tenant.js';
+import { forgetLiveTokens } from './scim-token-cache.js';
 
 export interface TokenInfo { id: string; createdAt: string; lastUsedAt: string | null; expiresAt: string | null; revokedAt: string | null }
 
@@ -36,13 +37,14 @@ export async function rotateToken(ctx: Ctx, tenantId: string, oldExpireInDays?: 
     }).execute();
     await recordAudit(trx, { tenantId, actor: 'operator', action: 'token.rotate', target: `token:${id}`, detail: { oldExpireInDays } });
   });
+  forgetLiveTokens(ctx.db);
   return { id, token };
 }
 
 /** Revokes one token by id, or every live token but the newest. Revoked tokens fail at their next use. */
 export async function revokeTokens(ctx: Ctx, tenantId: string, which: { id: string } | 'all-but-newest'): Promise<number> {
   await requireTenant(ctx.db, tenantId);
-  return ctx.db.transaction().execute(async (trx) => {
+  const revoked = await ctx.db.transaction().execute(async (trx) => {
     const live = await trx.selectFrom('scim_tokens').select('id').where('tenant_id', '=', tenantId)
       .where('revoked_at', 'is', null).orderBy('created_at', 'desc').orderBy('id').execute();
     const ids = which === 'all-but-newest' ? live.slice(1).map((r) => r.id) : live.filter((r) => r.id === which.id).map((r) => r.id);
@@ -52,4 +54,6 @@ export async function revokeTokens(ctx: Ctx, tenantId: string, which: { id: stri
     await recordAudit(trx, { tenantId, actor: 'operator', action: 'token.revoke', detail: { tokens: ids } });
     return ids.length;
   });
+  forgetLiveTokens(ctx.db);
+  return revoked;
 }

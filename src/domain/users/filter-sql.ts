@@ -114,6 +114,15 @@ function leaf(eb: EB, rawPath: string, test: { op: CompareOp; value: Value } | '
   return test === 'present' ? eb(eb.ref(attr.column), 'is not', null) : compareColumn(eb, attr, test.op, test.value);
 }
 
+/**
+ * The user_name_key a filter of exactly `userName eq "…"` selects (what filterToSql makes of it: the
+ * column is lower-cased, so is the value), or undefined for any other filter. Entra sends this filter
+ * before every create, so it gets a prebuilt query.
+ */
+export function userNameEquality(f: Filter): string | undefined {
+  return f.kind === 'compare' && f.path === 'username' && f.op === 'eq' && typeof f.value === 'string' ? f.value.toLowerCase() : undefined;
+}
+
 export function filterToSql(eb: EB, f: Filter, within?: string): Expression<SqlBool> {
   switch (f.kind) {
     case 'and': return eb.and([filterToSql(eb, f.left, within), filterToSql(eb, f.right, within)]);

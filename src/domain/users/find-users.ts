@@ -2,7 +2,8 @@ import { notFound } from '../../errors.js';
 import { parseFilter } from '../../scim/filter.js';
 import type { ScimUser } from '../../scim/user-resource.js';
 import type { Ctx } from '../context.js';
-import { filterToSql } from './filter-sql.js';
+import { reusableQuery } from '../../storage/db/reusable-query.js';
+import { filterToSql, userNameEquality } from './filter-sql.js';
 import { rowToUser } from './user-row.js';
 
 export async function getUser(ctx: Ctx, tenantId: string, id: string): Promise<ScimUser> {
@@ -11,18 +12,26 @@ export async function getUser(ctx: Ctx, tenantId: string, id: string): Promise<S
   return rowToUser(row);
 }
 
+// The page query above for `userName eq "…"`, built once (reusable-query.ts): the same SQL.
+const pageByUserName = reusableQuery((db, tenantId: string, userNameKey: string, limit: number, offset: number) =>
+  db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('user_name_key', '=', userNameKey)
+    .orderBy('created_at').orderBy('id').limit(limit).offset(offset));
+
 /** A page of users matching a SCIM filter; stable order (creation, then id) so paging never skips or repeats. */
 export async function listUsers(
   ctx: Ctx, tenantId: string, q: { filter?: string; startIndex: number; count: number },
 ): Promise<{ total: number; users: ScimUser[] }> {
   const filter = q.filter ? parseFilter(q.filter) : undefined;
-  const base = ctx.db.selectFrom('users').where('tenant_id', '=', tenantId)
+  // Built only when used: Entra's lookup needs neither (building it costs as much as running it).
+  const base = () => ctx.db.selectFrom('users').where('tenant_id', '=', tenantId)
     .$if(filter !== undefined, (qb) => qb.where((eb) => filterToSql(eb, filter!)));
-  const rows = q.count === 0 ? [] : await base.selectAll().orderBy('created_at').orderBy('id')
-    .limit(q.count).offset(q.startIndex - 1).execute();
+  const userNameKey = filter && userNameEquality(filter);
+  const rows = q.count === 0 ? []
+    : userNameKey !== undefined ? (await pageByUserName(ctx.db, tenantId, userNameKey, q.count, q.startIndex - 1)).rows
+      : await base().selectAll().orderBy('created_at').orderBy('id').limit(q.count).offset(q.startIndex - 1).execute();
   // A first page that is not full holds every match: Entra's lookups (0 or 1 hit) need no count.
   const total = q.startIndex === 1 && rows.length < q.count
     ? rows.length
-    : Number((await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
+    : Number((await base().select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
   return { total, users: rows.map(rowToUser) };
 }

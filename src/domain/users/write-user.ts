@@ -5,19 +5,28 @@ import type { Transaction } from 'kysely';
 import { AppError, conflict, invalid, notFound } from '../../errors.js';
 import { etag, type Language, type ScimUser, type UserFields } from '../../scim/user-resource.js';
 import { isUniqueViolation, nowIso, type Database } from '../../storage/db/index.js';
+import { reusableInsert, reusableQuery } from '../../storage/db/reusable-query.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { Ctx } from '../context.js';
 import { fieldsToColumns, rowToUser } from './user-row.js';
 
+// The check of a create as Entra sends it (userName and externalId), built once (reusable-query.ts).
+const clashOnCreate = reusableQuery((db, tenantId: string, userNameKey: string, externalId: string) =>
+  db.selectFrom('users').select(['user_name_key', 'external_id']).where('tenant_id', '=', tenantId)
+    .where((eb) => eb.or([eb('user_name_key', '=', userNameKey), eb('external_id', '=', externalId)])));
+const insertRow = reusableInsert('users');
+
 async function uniquenessError(trx: Transaction<Database>, tenantId: string, f: UserFields, exceptId?: string) {
-  const clash = await trx.selectFrom('users').select(['user_name_key', 'external_id'])
-    .where('tenant_id', '=', tenantId)
-    .where((eb) => eb.or([
-      eb('user_name_key', '=', f.userName.toLowerCase()),
-      ...(f.externalId !== undefined ? [eb('external_id', '=', f.externalId)] : []),
-    ]))
-    .$if(exceptId !== undefined, (q) => q.where('id', '<>', exceptId!))
-    .executeTakeFirst();
+  const clash = exceptId === undefined && f.externalId !== undefined
+    ? (await clashOnCreate(trx, tenantId, f.userName.toLowerCase(), f.externalId)).rows[0]
+    : await trx.selectFrom('users').select(['user_name_key', 'external_id'])
+      .where('tenant_id', '=', tenantId)
+      .where((eb) => eb.or([
+        eb('user_name_key', '=', f.userName.toLowerCase()),
+        ...(f.externalId !== undefined ? [eb('external_id', '=', f.externalId)] : []),
+      ]))
+      .$if(exceptId !== undefined, (q) => q.where('id', '<>', exceptId!))
+      .executeTakeFirst();
   if (!clash) return undefined;
   return clash.user_name_key === f.userName.toLowerCase()
     ? conflict(`A user with userName "${f.userName}" already exists`, 'uniqueness')
@@ -38,13 +47,15 @@ export async function insertUser(ctx: Ctx, tenantId: string, f: UserFields): Pro
     return await ctx.db.transaction().execute(async (trx) => {
       const clash = await uniquenessError(trx, tenantId, f);
       if (clash) throw clash;
-      const tenant = await trx.selectFrom('tenants').select('default_language').where('id', '=', tenantId).executeTakeFirstOrThrow();
+      // The tenant's default only when the body has no language (Entra sends one as a constant mapping).
+      const preferredLanguage = f.preferredLanguage ?? (await trx.selectFrom('tenants').select('default_language')
+        .where('id', '=', tenantId).executeTakeFirstOrThrow()).default_language as Language;
       const now = nowIso();
       const row = {
         id: crypto.randomUUID(), tenant_id: tenantId, version: 1, promoted: 0, created_at: now, updated_at: now,
-        ...fieldsToColumns({ ...f, preferredLanguage: f.preferredLanguage ?? (tenant.default_language as Language) }),
+        ...fieldsToColumns({ ...f, preferredLanguage }),
       };
-      await trx.insertInto('users').values(row).execute();
+      await insertRow(trx, row);
       await recordAudit(trx, { tenantId, actor: 'scim', action: 'user.provision', target: `user:${row.id}`, detail: { userType: f.userType, active: f.active } });
       return rowToUser(row);
     });

@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, Kysely, Migrator, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type Migration, type MigrationProvider, type SqliteDatabase, type SqliteDialectConfig } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type Driver, type Migration, type MigrationProvider, type SqliteDatabase } from 'kysely';
+import { GroupCommitDriver, type Conn } from './group-commit.js';
 import type { Database } from './schema.js';
 import * as m0001 from './migrations/0001_initial.js';
 import * as m0004 from './migrations/0004_exchanges_people.js';
@@ -38,7 +39,15 @@ export async function openDatabase(file: string): Promise<Db> {
   sqlite.pragma('foreign_keys = ON');
   // Server and CLI may write at once; wait for the lock instead of failing with SQLITE_BUSY.
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
+  // The reading connection (see group-commit.ts) is never written through.
+  const reader = new SQLite(file);
+  reader.pragma('query_only = ON');
+  reader.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite, reader) });
+  // data_version of the writing connection changes only when another connection commits; the reading
+  // one never writes, so that is another process (the CLI).
+  const dataVersion = sqlite.prepare('pragma data_version').pluck();
+  elsewhere.set(db, () => dataVersion.get() as number);
   const { error, results } = await new Migrator({ db, provider: new StaticMigrations(), allowUnorderedMigrations: true }).migrateToLatest();
   if (error) {
     await db.destroy();
@@ -48,24 +57,13 @@ export async function openDatabase(file: string): Promise<Db> {
   return db;
 }
 
-/**
- * Write transactions start with BEGIN IMMEDIATE instead of Kysely's deferred BEGIN. A deferred
- * transaction takes its snapshot at its first read and its write lock only at its first write; when
- * another process (the CLI next to the server) commits in between, the upgrade fails with
- * SQLITE_BUSY_SNAPSHOT, which busy_timeout does not retry. Worse, a read-then-write such as the
- * audit chain (read the last hash, append after it) must not read a hash another process is about to
- * supersede. IMMEDIATE takes the write lock at BEGIN (waiting up to busy_timeout), so every
- * transaction reads the latest committed state and commits after it. Within one process Kysely
- * already serialises transactions on its single connection, so this costs nothing there.
- */
-class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly settings: SqliteDialectConfig) { super(settings); }
+/** SQLite's dialect (compiler, adapter, introspector) over the group-commit driver. */
+class GroupCommitSqliteDialect extends SqliteDialect {
+  constructor(private readonly writer: SQLite.Database, private readonly reader: SQLite.Database) {
+    super({ database: writer as unknown as SqliteDatabase });
+  }
   override createDriver(): Driver {
-    return new (class extends SqliteDriver {
-      override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-        await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-      }
-    })(this.settings);
+    return new GroupCommitDriver(withStatementCache(this.writer), withStatementCache(this.reader));
   }
 }
 
@@ -73,11 +71,11 @@ class ImmediateSqliteDialect extends SqliteDialect {
  * Kysely prepares every query anew; preparing costs about as much as running an indexed lookup. The
  * queries are few and fixed in shape (values are parameters), so prepared statements are kept by SQL.
  */
-function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+function withStatementCache(sqlite: SQLite.Database): Conn {
   const cache = new Map<string, SQLite.Statement>();
   return {
-    close: () => sqlite.close(),
-    prepare(sql: string) {
+    sqlite,
+    prepare(sql) {
       let stmt = cache.get(sql);
       if (!stmt) {
         stmt = sqlite.prepare(sql);
@@ -87,6 +85,18 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
       return stmt;
     },
   };
+}
+
+const elsewhere = new WeakMap<Db, () => number>();
+
+/**
+ * A number that changes whenever another process (the CLI) has committed to the database since the
+ * last call, so an in-process cache of rows can be dropped at once. Cheap (no I/O): safe per request.
+ */
+export function writesElsewhere(db: Db): number {
+  const read = elsewhere.get(db);
+  if (!read) throw new Error('not a database opened by openDatabase');
+  return read();
 }
 
 /** SQLite and PostgreSQL both report unique violations with recognisable codes. */
