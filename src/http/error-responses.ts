@@ -1,6 +1,7 @@
 // The one place where a failure becomes an answer. The protocol is chosen by the path, so errors
 // raised anywhere (a hook, a content-type parser, the router, a bad URL) answer in the format the
 // client of that path reads: SCIM error JSON under /scim, a readable page under /saml, JSON elsewhere.
+import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TOTP_REQUIRED } from '../domain/tenants/tenant-credentials.js';
 import { describe, type Described } from './errors.js';
@@ -36,10 +37,31 @@ function apiFlags(hint: string | undefined): Record<string, true> {
   return hint && Object.hasOwn(API_FLAGS, hint) ? { [API_FLAGS[hint]!]: true } : {};
 }
 
-export function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply) {
+/**
+ * Reads and drops what is left of a refused request's body (at most `maxBytes`, for at most `ms`), so the
+ * answer reaches the client and the kept-alive connection stays in step. False when it was too much.
+ */
+function drain(raw: IncomingMessage, maxBytes = 8 * 1024 * 1024, ms = 3000): Promise<boolean> {
+  if (raw.complete || raw.destroyed) return Promise.resolve(raw.complete);
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = (ok: boolean) => { clearTimeout(timer); raw.off('data', onData); raw.off('end', onEnd); raw.off('error', onEnd); resolve(ok); };
+    const onData = (chunk: Buffer) => { seen += chunk.length; if (seen > maxBytes) done(false); };
+    const onEnd = () => done(raw.complete);
+    const timer = setTimeout(() => done(false), ms);
+    raw.on('data', onData).once('end', onEnd).once('error', onEnd);
+    raw.resume();
+  });
+}
+
+export async function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply) {
   const d = describe(err);
   if (d.internal) req.log.error({ err }, 'request failed');
   else req.log.info({ status: d.status, reason: d.message }, 'request refused');
+  // Refused before its body was read to the end (a file over the limit, a closed exchange): the rest is
+  // read and dropped, or, when it is large, the connection is closed after the answer — never left for
+  // the next request on a kept-alive connection to stumble over.
+  if (!req.raw.complete && !(await drain(req.raw))) reply.header('connection', 'close');
   return sendDescribed(req, reply, d);
 }
 

@@ -6,7 +6,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { blobFiles, download, query, snapshot, upload, uploadVersion } from '../helpers/exchanges.js';
+import { blobFiles, download, execute, query, snapshot, upload, uploadVersion } from '../helpers/exchanges.js';
+import { createUpload } from '../helpers/tus.js';
 import { firm, type StaffMember } from '../helpers/people.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 
@@ -135,9 +136,9 @@ describe('documents: versions, deletion, names, collection', () => {
     fs.writeFileSync(path.join(root, 'zz', orphan), 'sealed bytes of an upload that never committed');
     fs.writeFileSync(path.join(root, 'tmp', 'partial.abc'), 'half of something');
     const young = await server.cli(['collect', '--json']);
-    assert.deepEqual(JSON.parse(young.stdout), { partial: 0, orphans: 0 }, 'inside the grace nothing is touched');
+    assert.deepEqual(JSON.parse(young.stdout), { partial: 0, orphans: 0, uploads: 0 }, 'inside the grace nothing is touched');
     const done = await server.cli(['collect', '--grace-minutes', '0', '--json']);
-    assert.deepEqual(JSON.parse(done.stdout), { partial: 1, orphans: 1 });
+    assert.deepEqual(JSON.parse(done.stdout), { partial: 1, orphans: 1, uploads: 0 });
     assert.ok(!fs.existsSync(path.join(root, 'zz', orphan)));
     assert.deepEqual(fs.readdirSync(path.join(root, 'tmp')), []);
     const still = await owner.browser.fetch('GET', `/api/exchanges/${exchangeId}/documents/${live.body.id}/content`);
@@ -147,5 +148,70 @@ describe('documents: versions, deletion, names, collection', () => {
     for (const f of blobFiles(server)) assert.ok(referenced.has(f), `unreferenced blob left: ${f}`);
     const bad = await server.cli(['collect', '--grace-minutes', '-5']);
     assert.notEqual(bad.code, 0);
+  });
+});
+
+// Findings of a hostile review, kept as tests: an oversized file was stored cut to the limit, a name with
+// a lone surrogate was stored as invalid UTF-8, C1 controls survived, and `collect` left expired
+// resumable uploads behind.
+describe('documents: limits and names at the edges', () => {
+  let server: RunningServer;
+  let owner: StaffMember;
+  let exchangeId: string;
+  const LIMIT = 100_000;
+
+  before(async () => {
+    server = await startServer({ MAX_UPLOAD_BYTES: String(LIMIT) });
+    owner = await (await firm(server)).staff('ADVISOR');
+    exchangeId = (await owner.browser.api('POST', '/exchanges', { title: 'Limits' })).body.id;
+  });
+  after(async () => server?.stop());
+
+  it('one byte over MAX_UPLOAD_BYTES is 413 and stores nothing; exactly the limit is stored whole', async () => {
+    const before = snapshot(server, exchangeId);
+    const blobs = blobFiles(server).length;
+    for (const size of [LIMIT + 1, LIMIT * 3]) {
+      const r = await upload(owner.browser, exchangeId, 'big.bin', crypto.randomBytes(size));
+      assert.equal(r.status, 413, `${size}: ${r.text}`);
+    }
+    assert.equal(snapshot(server, exchangeId), before);
+    assert.equal(blobFiles(server).length, blobs);
+    const exact = crypto.randomBytes(LIMIT);
+    const ok = await upload(owner.browser, exchangeId, 'exact.bin', exact);
+    assert.equal(ok.status, 201, ok.text);
+    assert.equal(ok.body.size, LIMIT);
+    assert.equal(ok.body.sha256, crypto.createHash('sha256').update(exact).digest('hex'));
+    const over = await uploadVersion(owner.browser, exchangeId, ok.body.id, crypto.randomBytes(LIMIT + 1));
+    assert.equal(over.status, 413, over.text);
+    assert.equal(query<{ n: number }>(server, 'select count(*) as n from document_versions where document_id = ?', ok.body.id)[0]!.n, 1);
+  });
+
+  it('a name that is not valid Unicode is 400; C1 controls are removed', async () => {
+    const raw = async (disposition: string) => {
+      const boundary = 'sxedge';
+      const body = Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; ${disposition}\r\nContent-Type: text/plain\r\n\r\n`),
+        Buffer.from('x'), Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      const res = await owner.browser.fetch('POST', `/api/exchanges/${exchangeId}/documents`, { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+      return { status: res.status, body: JSON.parse(await res.text()) };
+    };
+    const lone = await raw("filename*=utf-16le''a%00%00%D8b%00");
+    assert.equal(lone.status, 400, JSON.stringify(lone.body));
+    const c1 = await upload(owner.browser, exchangeId, 'a\u0085b\u009bc.txt', Buffer.from('x'));
+    assert.equal(c1.status, 201, c1.text);
+    assert.equal(c1.body.name, 'abc.txt');
+  });
+
+  it('collect also removes expired resumable uploads and their staging files', async () => {
+    const created = await createUpload(owner.browser, exchangeId, 70_000);
+    assert.equal(created.status, 201, created.text);
+    const id = created.headers.get('location')!.split('/').pop()!;
+    assert.ok(fs.existsSync(path.join(server.dataDir, 'uploads', id)));
+    execute(server, "update uploads set expires_at = '2020-01-01T00:00:00.000Z' where id = ?", id);
+    const done = JSON.parse((await server.cli(['collect', '--json'])).stdout);
+    assert.equal(done.uploads, 1);
+    assert.equal(query(server, 'select id from uploads where id = ?', id).length, 0);
+    assert.ok(!fs.existsSync(path.join(server.dataDir, 'uploads', id)));
   });
 });

@@ -3,7 +3,8 @@
 // resumable tus) seals its bytes into the blob store first and then calls this; if the commit fails,
 // the blob is removed, so a failed upload never leaves a document or a referenced blob behind.
 import { notFound } from '../../errors.js';
-import { nowIso } from '../../storage/db/index.js';
+import type { Transaction } from 'kysely';
+import { nowIso, type Database } from '../../storage/db/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { Ctx } from '../context.js';
 import type { ExchangeRow } from '../exchanges/exchange-access.js';
@@ -39,13 +40,19 @@ export async function liveDocument(ctx: Ctx, tenantId: string, exchangeId: strin
   return d;
 }
 
+/**
+ * `alongside` runs first in the same transaction (a resumable upload removes its own row there, so a
+ * crash can never leave both a committed document and an upload that would commit it again).
+ */
 export async function commitVersion(
   ctx: Ctx, actor: Actor, exchange: ExchangeRow, target: UploadTarget, sealed: SealedUpload,
+  alongside?: (trx: Transaction<Database>) => Promise<void>,
 ): Promise<DocumentView> {
   const by = principalOf(actor);
   const now = nowIso();
   try {
     return await ctx.db.transaction().execute(async (trx) => {
+      await alongside?.(trx);
       let documentId: string;
       let number: number;
       let doc;

@@ -6,15 +6,16 @@ import type { Hash } from 'node:crypto';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
-import { conflict } from '../../errors.js';
+import { conflict, notFound } from '../../errors.js';
 import { HEADER_BYTES, TAG_BYTES, type SegmentCipher } from '../../storage/crypto/segmented-gcm.js';
-import { stagingPath } from '../../storage/uploads/staging.js';
+import { removeStaging, stagingPath } from '../../storage/uploads/staging.js';
 import type { Ctx } from '../context.js';
 import { exchangeFor } from '../exchanges/exchange-access.js';
 import type { Actor } from '../sessions/resolve-session.js';
 import { commitVersion, type UploadTarget } from './commit-version.js';
 import type { DocumentView } from './document-view.js';
-import { discardUpload, sealedSegment, segmentCount, uploadCipher, type UploadRow } from './own-upload.js';
+import { sealedSegment, segmentCount, uploadCipher, type UploadRow } from './own-upload.js';
+import { forgetUpload } from './upload-registry.js';
 
 /**
  * `lastPlain` is the plaintext of the last segment; `hash` the running SHA-256 of everything staged
@@ -33,8 +34,13 @@ export async function completeUpload(ctx: Ctx, actor: Actor, row: UploadRow, las
   const doc = await commitVersion(ctx, actor, exchange, target, {
     versionId: row.version_id, blobKey: row.blob_key, wrappedKey: row.wrapped_key, segmentSize: row.segment_size,
     size: row.length, sha256, contentType: row.content_type,
+  }, async (trx) => {
+    // The upload's row goes in the commit's own transaction: committed means no longer resumable.
+    const gone = await trx.deleteFrom('uploads').where('id', '=', row.id).executeTakeFirst();
+    if (Number(gone.numDeletedRows) !== 1) throw notFound('Upload not found');
   });
-  await discardUpload(ctx, row.id);
+  await removeStaging(ctx.config.uploadDir, row.id);
+  forgetUpload(row.id);
   return doc;
 }
 

@@ -17,7 +17,9 @@ import type { DocumentView } from './document-view.js';
 
 export function cleanFileName(raw: string | undefined): string {
   // Kept as given for display (never used as a path); control characters and direction overrides go.
-  const name = (raw ?? '').normalize('NFC').replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').trim();
+  if (raw !== undefined && !raw.isWellFormed()) throw invalid('The file name is not valid Unicode');
+  // C0 and C1 controls (U+009B is a terminal escape) and bidirectional overrides and isolates.
+  const name = (raw ?? '').normalize('NFC').replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '').trim();
   if (!name) throw invalid('The file needs a name');
   if (Buffer.byteLength(name) > 255) throw invalid('The file name must be at most 255 bytes (UTF-8)');
   return name;

@@ -55,7 +55,9 @@ async function filePart(req: FastifyRequest, maxBytes: number): Promise<{ filena
   let part;
   try {
     // preservePath: busboy would otherwise cut a name at its last slash; the name is display text, never a path.
-    part = await req.file({ limits: { fileSize: maxBytes, files: 1 }, preservePath: true });
+    // One byte over the limit gets through to the upload's own size check, which refuses the file (413):
+    // at the limit itself busboy would just cut the stream short and the file would be stored truncated.
+    part = await req.file({ limits: { fileSize: maxBytes + 1, files: 1 }, preservePath: true });
   } catch {
     // busboy's own complaints (no boundary, malformed headers) are the client's to fix.
     throw invalid('The body is not well-formed multipart/form-data');
