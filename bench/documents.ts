@@ -111,7 +111,7 @@ async function baseline(dir: string, durable: boolean): Promise<{ up: number; do
       });
     } else {
       res.setHeader('content-length', size);
-      fs.createReadStream(file, { highWaterMark: 256 * 1024 }).pipe(res);
+      fs.createReadStream(file, { highWaterMark: 1024 * 1024 }).pipe(res);
     }
   });
   const port = await freePort();

@@ -5,6 +5,7 @@ import { buildApp } from './http/app.js';
 import { startJobs } from './jobs.js';
 import { createLogger } from './logger.js';
 import { KeyError } from './storage/crypto/keys.js';
+import { startHashThread } from './storage/crypto/off-thread-sha256.js';
 
 async function main() {
   const config = loadConfig();
@@ -12,6 +13,7 @@ async function main() {
   const ctx = await openContext(config, log);
   const app = await buildApp(ctx);
   const stopJobs = startJobs(ctx);
+  startHashThread();
   const stop = async (signal: string) => {
     log.info({ signal }, 'shutting down');
     stopJobs();

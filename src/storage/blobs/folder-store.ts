@@ -67,7 +67,7 @@ export class FolderBlobStore implements BlobStore {
   }
 
   get(key: string): Readable {
-    return fs.createReadStream(this.pathOf(key), { highWaterMark: 256 * 1024 });
+    return fs.createReadStream(this.pathOf(key), { highWaterMark: 1024 * 1024 });
   }
 
   async delete(key: string): Promise<void> {

@@ -30,6 +30,11 @@ function thread(): Worker {
   return w;
 }
 
+/** Starts the hash thread now (the server at start), so its memory is part of the fixed footprint, not of the first upload. */
+export function startHashThread(): void {
+  thread();
+}
+
 let referenced = 0;
 function hold(w: Worker, on: boolean) {
   referenced += on ? 1 : -1;

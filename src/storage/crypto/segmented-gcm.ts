@@ -147,7 +147,8 @@ export class DecryptStream extends Transform {
   private index = 0;
 
   constructor(private readonly key: Buffer) {
-    super();
+    // Room for several segments between stages: with the default 16 KiB every 64 KiB segment stalls the pipe.
+    super({ highWaterMark: 1024 * 1024 });
   }
 
   private open(sealed: Buffer, last: boolean) {
