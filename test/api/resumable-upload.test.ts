@@ -340,6 +340,23 @@ describe('resumable uploads (tus 1.0)', () => {
     assert.equal(metadata({ a: 'b' }), 'a Yg==');
   });
 
+  it('a client whose access was revoked no longer reaches its unfinished upload (404 for HEAD, PATCH, DELETE)', async () => {
+    const x = await newExchange();
+    const email = `rv-${crypto.randomUUID().slice(0, 6)}@client.example`;
+    const revoked = await signInClient(a, owner.browser, x, email, smtp);
+    const c = await createUpload(revoked, x, 200_000);
+    assert.equal(c.status, 201, c.text);
+    const location = c.headers.get('location')!;
+    assert.equal((await headUpload(revoked, location)).status, 200);
+    const clients = await owner.browser.api('GET', `/exchanges/${x}/clients`);
+    const clientId = clients.body.items.find((i: { email: string }) => i.email === email).id;
+    assert.equal((await owner.browser.api('DELETE', `/exchanges/${x}/clients/${clientId}`)).status, 204);
+    assert.equal((await headUpload(revoked, location)).status, 404);
+    assert.equal((await patchUpload(revoked, location, 0, Buffer.alloc(65_536))).status, 404);
+    assert.equal((await revoked.fetch('DELETE', location, { headers: TUS })).status, 404);
+    assert.equal(query(server, 'select id from uploads where id = ?', location.split('/').pop()).length, 1, 'nothing was cancelled');
+  });
+
   it('no request above was answered with a 5xx or logged as a failure of ours', () => {
     assert.doesNotMatch(server.output(), /"statusCode":5\d\d/);
     assert.doesNotMatch(server.output(), /"level":50/);

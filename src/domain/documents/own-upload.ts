@@ -8,7 +8,7 @@ import { SegmentCipher, TAG_BYTES } from '../../storage/crypto/segmented-gcm.js'
 import { nowIso, type Database } from '../../storage/db/index.js';
 import { removeStaging } from '../../storage/uploads/staging.js';
 import type { Ctx } from '../context.js';
-import { isUuid } from '../exchanges/exchange-access.js';
+import { exchangeFor, isUuid } from '../exchanges/exchange-access.js';
 import { principalOf, type Actor } from '../sessions/resolve-session.js';
 import { tenantKey } from '../tenants/tenant-key.js';
 import { forgetUpload } from './upload-registry.js';
@@ -21,6 +21,13 @@ export async function ownUpload(ctx: Ctx, actor: Actor | undefined, id: string):
     .where('tenant_id', '=', actor.tenantId).where('created_by', '=', principalOf(actor))
     .where('expires_at', '>', nowIso()).executeTakeFirst();
   if (!row) throw notFound('Upload not found');
+  // Its creator must still see the exchange: a client whose access was revoked, or an advisor no longer
+  // deputy, has no upload there any more either (the same 404).
+  try {
+    await exchangeFor(ctx, actor, row.exchange_id, 'view');
+  } catch {
+    throw notFound('Upload not found');
+  }
   return { ...row, length: Number(row.length) };
 }
 
