@@ -23,6 +23,7 @@ import { entraDirectoryOf, parseIdpMetadata } from '../src/saml/metadata.js';
 import type { SpSettings } from '../src/saml/service-provider.js';
 import { validateSamlResponse } from '../src/saml/validate-response.js';
 import { startIdp, type RunningIdp } from '../test/peers/simplesamlphp.js';
+import { countKeyParses, type KeyParses } from '../test/helpers/key-parses.js';
 import { entraUser, scim } from '../test/helpers/scim.js';
 import { createTenant, startServer, type RunningServer, type TenantValues } from '../test/helpers/server.js';
 import { ENTRA_ISSUER, entraLikeMetadata, entraSigner, peerCertDir, type SignedResponse } from './saml-signer.js';
@@ -227,7 +228,7 @@ function profileDir(): string | undefined {
   return /--cpu-prof-dir=(\S+)/.exec(args)?.[1] ?? process.cwd();
 }
 
-function summariseProfile(dir: string, since: number, signIns: number, costs: ReturnType<typeof parseCosts>, parses: ParseCounts) {
+function summariseProfile(dir: string, since: number, signIns: number, costs: ReturnType<typeof parseCosts>, parses: KeyParses) {
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))
     .map((f) => path.join(dir, f)).filter((f) => fs.statSync(f).mtimeMs >= since) : [];
   const file = files.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
@@ -302,32 +303,11 @@ function parseCosts(): { x509: number; pemVerify: number; keyVerify: number } {
   };
 }
 
-interface ParseCounts { x509: number; createPublicKey: number; pemVerify: number; keyVerify: number }
-
-/**
- * Counts, per validation, what parses a certificate or a key: X509Certificate constructions,
- * createPublicKey calls and verify() calls given a PEM string (Node parses it into a key each time)
- * rather than a KeyObject. The library code is the ACS's own; node:crypto is wrapped only meanwhile.
- */
-async function countParses(sp: SpSettings, responses: SignedResponse[]): Promise<ParseCounts> {
-  const counts: ParseCounts = { x509: 0, createPublicKey: 0, pemVerify: 0, keyVerify: 0 };
-  const mod = crypto as unknown as Record<string, unknown>;
-  const X509 = crypto.X509Certificate;
-  const createPublicKey = crypto.createPublicKey;
-  const verify = crypto.Verify.prototype.verify;
-  mod.X509Certificate = class extends X509 { constructor(...a: ConstructorParameters<typeof X509>) { super(...a); counts.x509++; } };
-  mod.createPublicKey = (...a: Parameters<typeof createPublicKey>) => { counts.createPublicKey++; return createPublicKey(...a); };
-  crypto.Verify.prototype.verify = function (this: crypto.Verify, ...a: Parameters<typeof verify>) {
-    if (a[0] instanceof crypto.KeyObject) counts.keyVerify++; else counts.pemVerify++;
-    return verify.apply(this, a);
-  } as typeof verify;
-  try {
+/** What parses a certificate or a key, per validation of the ACS's own library code. */
+async function countParses(sp: SpSettings, responses: SignedResponse[]): Promise<KeyParses> {
+  const counts = await countKeyParses(async () => {
     for (const r of responses) await validateSamlResponse(sp, r.samlResponse);
-  } finally {
-    mod.X509Certificate = X509;
-    mod.createPublicKey = createPublicKey;
-    crypto.Verify.prototype.verify = verify;
-  }
+  });
   const per = (n: number) => n / responses.length;
   return { x509: per(counts.x509), createPublicKey: per(counts.createPublicKey), pemVerify: per(counts.pemVerify), keyVerify: per(counts.keyVerify) };
 }
@@ -340,7 +320,7 @@ export async function run() {
   const server = await startServer({ LOG_LEVEL: 'warn' });
   let served = 0;
   let costs: ReturnType<typeof parseCosts> | undefined;
-  let parseCounts: ParseCounts | undefined;
+  let parseCounts: KeyParses | undefined;
   try {
     // 1. setup
     const tenant = await createTenant(server, 'SAML bench');

@@ -6,9 +6,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { blobFiles, download, execute, query, snapshot, upload, uploadVersion } from '../helpers/exchanges.js';
+import { advisorWithExchange, blobFiles, download, execute, query, snapshot, upload, uploadVersion } from '../helpers/exchanges.js';
 import { createUpload } from '../helpers/tus.js';
-import { firm, type StaffMember } from '../helpers/people.js';
+import type { StaffMember } from '../helpers/people.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 
 describe('documents: versions, deletion, names, collection', () => {
@@ -18,11 +18,7 @@ describe('documents: versions, deletion, names, collection', () => {
 
   before(async () => {
     server = await startServer();
-    const f = await firm(server);
-    owner = await f.staff('ADVISOR');
-    const x = await owner.browser.api('POST', '/exchanges', { title: 'Versions' });
-    assert.equal(x.status, 201, x.text);
-    exchangeId = x.body.id;
+    ({ owner, exchangeId } = await advisorWithExchange(server, 'Versions'));
   });
   after(async () => server?.stop());
 
@@ -162,8 +158,7 @@ describe('documents: limits and names at the edges', () => {
 
   before(async () => {
     server = await startServer({ MAX_UPLOAD_BYTES: String(LIMIT) });
-    owner = await (await firm(server)).staff('ADVISOR');
-    exchangeId = (await owner.browser.api('POST', '/exchanges', { title: 'Limits' })).body.id;
+    ({ owner, exchangeId } = await advisorWithExchange(server, 'Limits'));
   });
   after(async () => server?.stop());
 

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { blobFiles, query } from '../helpers/exchanges.js';
-import { firm, type StaffMember } from '../helpers/people.js';
+import { advisorWithExchange, blobFiles, query } from '../helpers/exchanges.js';
+import type { StaffMember } from '../helpers/people.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 
 interface Upload { name: string; payload: Buffer; sent: number; status?: number; id?: string; error?: string }
@@ -51,10 +51,7 @@ describe('crash: kill -9 during 20 concurrent uploads', () => {
 
   before(async () => {
     server = await startServer();
-    owner = await (await firm(server)).staff('ADVISOR');
-    const x = await owner.browser.api('POST', '/exchanges', { title: 'Crash' });
-    assert.equal(x.status, 201, x.text);
-    exchangeId = x.body.id;
+    ({ owner, exchangeId } = await advisorWithExchange(server, 'Crash'));
   });
   after(async () => server?.stop());
 

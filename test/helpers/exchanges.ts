@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import type { Answer, Browser } from './people.js';
+import assert from 'node:assert/strict';
+import { firm, type Answer, type Browser, type StaffMember } from './people.js';
 import type { RunningServer } from './server.js';
 
 const dbFile = (server: RunningServer) => path.join(server.dataDir, 'secure-exchange.sqlite');
@@ -68,4 +69,12 @@ export function snapshot(server: RunningServer, exchangeId: string): string {
 export function blobFiles(server: RunningServer): string[] {
   const root = path.join(server.dataDir, 'blobs');
   return fs.readdirSync(root).filter((d) => d.length === 2).flatMap((d) => fs.readdirSync(path.join(root, d)));
+}
+
+/** A new firm's advisor, signed in, with one open exchange of its own: the start of most document tests. */
+export async function advisorWithExchange(server: RunningServer, title: string): Promise<{ owner: StaffMember; exchangeId: string }> {
+  const owner = await (await firm(server)).staff('ADVISOR');
+  const x = await owner.browser.api('POST', '/exchanges', { title });
+  assert.equal(x.status, 201, x.text);
+  return { owner, exchangeId: x.body.id };
 }

@@ -10,6 +10,7 @@ import { entraDirectoryOf, parseIdpMetadata } from '../../src/saml/metadata.js';
 import type { SpSettings } from '../../src/saml/service-provider.js';
 import { SamlRejected, validateSamlResponse } from '../../src/saml/validate-response.js';
 import { entraLikeMetadata, entraSigner, peerCertDir } from '../../bench/saml-signer.js';
+import { countKeyParses } from '../helpers/key-parses.js';
 
 const ACS = 'https://sx.example/saml/keys/acs';
 const noRequests: CacheProvider = { saveAsync: async () => null, getAsync: async () => null, removeAsync: async () => null };
@@ -21,23 +22,9 @@ const sp: SpSettings = {
 const who = () => ({ acsUrl: ACS, audience: 'keys', upn: 'kim@contoso.example', objectId: crypto.randomUUID() });
 const pem = (f: string) => fs.readFileSync(path.join(peerCertDir, f), 'utf8');
 
-/** Counts certificate and key parsing in node:crypto while `f` runs. */
+/** Key and certificate parsing while `f` runs (X509Certificate constructions are not asked about here). */
 async function counting(f: () => Promise<void>) {
-  const counts = { createPublicKey: 0, pemVerify: 0, keyVerify: 0 };
-  const mod = crypto as unknown as Record<string, unknown>;
-  const createPublicKey = crypto.createPublicKey;
-  const verify = crypto.Verify.prototype.verify;
-  mod.createPublicKey = (...a: Parameters<typeof createPublicKey>) => { counts.createPublicKey++; return createPublicKey(...a); };
-  crypto.Verify.prototype.verify = function (this: crypto.Verify, ...a: Parameters<typeof verify>) {
-    if (a[0] instanceof crypto.KeyObject) counts.keyVerify++; else counts.pemVerify++;
-    return verify.apply(this, a);
-  } as typeof verify;
-  try {
-    await f();
-  } finally {
-    mod.createPublicKey = createPublicKey;
-    crypto.Verify.prototype.verify = verify;
-  }
+  const { x509: _x509, ...counts } = await countKeyParses(f);
   return counts;
 }
 

@@ -8,14 +8,13 @@ import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { conflict, notFound } from '../../errors.js';
 import { HEADER_BYTES, TAG_BYTES, type SegmentCipher } from '../../storage/crypto/segmented-gcm.js';
-import { removeStaging, stagingPath } from '../../storage/uploads/staging.js';
+import { stagingPath } from '../../storage/uploads/staging.js';
 import type { Ctx } from '../context.js';
 import { exchangeFor } from '../exchanges/exchange-access.js';
 import type { Actor } from '../sessions/resolve-session.js';
 import { commitVersion, type UploadTarget } from './commit-version.js';
 import type { DocumentView } from './document-view.js';
-import { sealedSegment, segmentCount, uploadCipher, type UploadRow } from './own-upload.js';
-import { forgetUpload } from './upload-registry.js';
+import { releaseUpload, sealedSegment, segmentCount, uploadCipher, type UploadRow } from './own-upload.js';
 
 /**
  * `lastPlain` is the plaintext of the last segment; `hash` the running SHA-256 of everything staged
@@ -39,8 +38,7 @@ export async function completeUpload(ctx: Ctx, actor: Actor, row: UploadRow, las
     const gone = await trx.deleteFrom('uploads').where('id', '=', row.id).executeTakeFirst();
     if (Number(gone.numDeletedRows) !== 1) throw notFound('Upload not found');
   });
-  await removeStaging(ctx.config.uploadDir, row.id);
-  forgetUpload(row.id);
+  await releaseUpload(ctx, row.id);
   return doc;
 }
 

@@ -1,6 +1,7 @@
 // Deleting a document hides it and every version at once (one transaction with its audit entry);
 // the row stays so the audit trail's targets keep a name. The blobs are removed right after the commit;
 // one whose removal fails (or a crash in between) is no longer referenced and the collector removes it.
+import { notFound } from '../../errors.js';
 import { nowIso } from '../../storage/db/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { Ctx } from '../context.js';
@@ -20,7 +21,7 @@ export async function deleteDocument(ctx: Ctx, actor: Actor, exchangeId: string,
     await recordAudit(trx, { tenantId: actor.tenantId, actor: by, action: 'document.delete', target: `document:${doc.id}`, detail: { exchange: exchange.id, name: doc.name, versions: doc.version_count } });
     return (await trx.selectFrom('document_versions').select('blob_key').where('document_id', '=', doc.id).execute()).map((r) => r.blob_key);
   });
-  if (!blobKeys) return void (await liveDocument(ctx, actor.tenantId, exchange.id, documentId));
+  if (!blobKeys) throw notFound('Document not found');
   for (const key of blobKeys) {
     try { await ctx.blobs.delete(key); } catch (err) { ctx.log.warn({ err, document: doc.id }, 'blob of a deleted document left for the collector'); }
   }

@@ -51,6 +51,11 @@ export const expiryFrom = (ctx: Ctx, from = Date.now()): string =>
 export async function discardUpload(ctx: Ctx, id: string): Promise<void> {
   // The row first: from then on nobody can reach the file, so removing it cannot race a request.
   await ctx.db.deleteFrom('uploads').where('id', '=', id).execute();
+  await releaseUpload(ctx, id);
+}
+
+/** What is left of an upload once its row is gone: the staging file and the process's memory of it. */
+export async function releaseUpload(ctx: Ctx, id: string): Promise<void> {
   await removeStaging(ctx.config.uploadDir, id);
   forgetUpload(id);
 }
