@@ -41,6 +41,19 @@ function rssKiB(pid: number): number {
   return Number(m?.[1] ?? 0);
 }
 
+/** Busy CPU time of the whole machine (all cores, every process and the kernel), in seconds. */
+function machineBusy(): number {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: idle and iowait are not busy.
+  return (f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!) / 100;
+}
+
+/** CPU time the process has used (user + system, all its threads), in seconds. */
+function processCpu(pid: number): number {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
 function sampler(pid: number) {
   const base = rssKiB(pid);
   let peak = base;
@@ -100,7 +113,7 @@ async function durableWrite(dir: string): Promise<number> {
  * upload is fdatasync'd before it is acknowledged (as every SecureExchange upload is), without, the bytes
  * may still be in the page cache when it answers.
  */
-async function baseline(dir: string, durable: boolean): Promise<{ up: number; down: number }> {
+async function baseline(dir: string, durable: boolean): Promise<{ up: number; down: number; upCpu: number; downCpu: number }> {
   const file = path.join(dir, 'bench-bare.bin');
   const server = http.createServer((req, res) => {
     if (req.method === 'POST') {
@@ -118,14 +131,18 @@ async function baseline(dir: string, durable: boolean): Promise<{ up: number; do
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   const url = `http://127.0.0.1:${port}/`;
   let t = performance.now();
+  let c = machineBusy();
   await post(url, '');
   const up = performance.now() - t;
+  const upCpu = machineBusy() - c;
   t = performance.now();
+  c = machineBusy();
   await get(url, '');
   const down = performance.now() - t;
+  const downCpu = machineBusy() - c;
   server.close();
   await fs.promises.rm(file);
-  return { up, down };
+  return { up, down, upCpu, downCpu };
 }
 
 export async function run() {
@@ -151,24 +168,32 @@ export async function run() {
 
     // Rounds interleave the baseline and SecureExchange so a noisy neighbour on this machine hits both;
     // the figures are medians over the rounds.
-    const rounds: Array<{ bare: { up: number; down: number }; bareUnsynced: { up: number; down: number }; up: number; down: number; upRss: number; downRss: number }> = [];
+    const rounds: Array<{ bare: { up: number; down: number; upCpu: number; downCpu: number }; bareUnsynced: { up: number; down: number }; up: number; down: number; upCpu: number; downCpu: number; upServerCpu: number; downServerCpu: number; upRss: number; downRss: number }> = [];
     for (let r = 0; r < ROUNDS; r++) {
       const bareUnsynced = await baseline(server.dataDir, false);
       const bare = await baseline(server.dataDir, true);
       let s = sampler(pid);
       let t = performance.now();
+      let c = machineBusy();
+      let sc = processCpu(pid);
       const up = await post(`${server.url}/api/exchanges/${exchange.id}/documents`, cookie);
       const upMs = performance.now() - t;
+      const upCpu = machineBusy() - c;
+      const upServerCpu = processCpu(pid) - sc;
       const upMem = s.stop();
       if (up.status !== 201) throw new Error(`upload failed: ${up.status} ${up.body}`);
       const doc = JSON.parse(up.body) as { id: string; sha256: string };
       s = sampler(pid);
       t = performance.now();
+      c = machineBusy();
+      sc = processCpu(pid);
       const down = await get(`${server.url}/api/exchanges/${exchange.id}/documents/${doc.id}/content`, cookie);
       const downMs = performance.now() - t;
+      const downCpu = machineBusy() - c;
+      const downServerCpu = processCpu(pid) - sc;
       const downMem = s.stop();
       if (down.bytes !== size || down.sha256 !== doc.sha256) throw new Error('download differs from upload');
-      rounds.push({ bare, bareUnsynced, up: upMs, down: downMs, upRss: (upMem.peak - upMem.base) / 1024, downRss: (downMem.peak - downMem.base) / 1024 });
+      rounds.push({ bare, bareUnsynced, up: upMs, down: downMs, upCpu, downCpu, upServerCpu, downServerCpu, upRss: (upMem.peak - upMem.base) / 1024, downRss: (downMem.peak - downMem.base) / 1024 });
       // The next round's upload must not inherit this one's blob: delete it through the API.
       const del = await new Promise<number>((resolve, reject) => http.request(`${server.url}/api/exchanges/${exchange.id}/documents/${doc.id}`, { method: 'DELETE', headers: { cookie } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); }).on('error', reject).end());
       if (del !== 204) throw new Error(`delete failed: ${del}`);
@@ -190,6 +215,11 @@ export async function run() {
     console.log(`baseline durable disk write    ${rate(disk)} MiB/s (write + fdatasync, no network)`);
     console.log(`SecureExchange                 upload ${rate(m.up)} MiB/s, download ${rate(m.down)} MiB/s`);
     console.log(`per round (up/down MiB/s)      ${rounds.map((x) => `${rate(x.up)}/${rate(x.down)} vs bare ${rate(x.bare.up)}/${rate(x.bare.down)}`).join('; ')}`);
+    // CPU-seconds per GiB of the whole machine (client, server, kernel): on a 2-core VM the client shares
+    // the cores with the server, so the rate is bounded by this budget rather than by the disk alone.
+    const perGiB = (cpu: number) => (cpu / (size / (1024 * MIB))).toFixed(2);
+    console.log(`machine CPU-s per GiB (up/down) ${rounds.map((x) => `${perGiB(x.upCpu)}/${perGiB(x.downCpu)} vs bare ${perGiB(x.bare.upCpu)}/${perGiB(x.bare.downCpu)}`).join('; ')}`);
+    console.log(`server CPU-s per GiB (up/down)  ${rounds.map((x) => `${perGiB(x.upServerCpu)}/${perGiB(x.downServerCpu)}`).join('; ')}`);
     console.log(`server RSS growth (peak-start) ${rounds.map((x) => `up ${x.upRss.toFixed(1)} / down ${x.downRss.toFixed(1)}`).join('; ')} MiB`);
     console.log('targets');
     console.log(`  upload >= 70 % of the bare server     ${(upRatio * 100).toFixed(0)} % (${(m.fastUp / m.up * 100).toFixed(0)} % of the unsynced one)   ${upRatio >= 0.7 ? 'PASS' : 'MISS'}`);

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { describe, it } from 'node:test';
-import { DecryptStream, EncryptStream, encryptedSize, HEADER_BYTES } from '../../src/storage/crypto/segmented-gcm.js';
+import { DecryptStream, EncryptStream, encryptedSize, HEADER_BYTES, SegmentCipher, TAG_BYTES } from '../../src/storage/crypto/segmented-gcm.js';
 
 const SEG = 1024;
 const seal = (key: Buffer, plain: Buffer) => buffer(Readable.from(chunks(plain)).pipe(new EncryptStream(key, SEG)));
@@ -25,6 +25,22 @@ describe('segmented AES-256-GCM', () => {
       assert.ok((await open(key, sealed)).equals(plain));
     });
   }
+
+  it('streams segments and tags split across any chunk boundary, byte for byte as sealed one segment at a time', async () => {
+    const plain = crypto.randomBytes(3 * SEG + 10);
+    const sealed = await seal(key, plain);
+    // The resumable upload seals segment by segment: the stream's pieces must make exactly those bytes.
+    const cipher = new SegmentCipher(key, sealed.subarray(0, HEADER_BYTES));
+    const bySegment: Buffer[] = [sealed.subarray(0, HEADER_BYTES)];
+    for (let i = 0; i * SEG < plain.length; i++) bySegment.push(cipher.seal(plain.subarray(i * SEG, (i + 1) * SEG), i, (i + 1) * SEG >= plain.length));
+    assert.ok(Buffer.concat(bySegment).equals(sealed));
+    // 7-byte chunks put segment boundaries and every tag across chunks.
+    const tiny = function* () { for (let i = 0; i < sealed.length; i += 7) yield sealed.subarray(i, i + 7); };
+    assert.ok((await buffer(Readable.from(tiny()).pipe(new DecryptStream(key)))).equals(plain));
+    const flipped = Buffer.from(sealed);
+    flipped[HEADER_BYTES + SEG + TAG_BYTES - 1]! ^= 1; // last byte of the first tag
+    await assert.rejects(buffer(Readable.from([flipped]).pipe(new DecryptStream(key))), /failed authentication/);
+  });
 
   const plain = crypto.randomBytes(4 * SEG + 100);
   it('refuses a flipped bit, a wrong key, a truncation and a swapped segment', async () => {

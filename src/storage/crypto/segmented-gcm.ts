@@ -29,6 +29,25 @@ class ChunkQueue {
   private chunks: Buffer[] = [];
   length = 0;
   push(b: Buffer) { if (b.length) { this.chunks.push(b); this.length += b.length; } }
+  /** The next `n` bytes as views of the chunks they arrived in: no copy (a segment rarely aligns with a socket read). */
+  takeViews(n: number): Buffer[] {
+    const out: Buffer[] = [];
+    let need = n;
+    while (need > 0) {
+      const head = this.chunks[0]!;
+      if (head.length <= need) {
+        out.push(head);
+        this.chunks.shift();
+        need -= head.length;
+      } else {
+        out.push(head.subarray(0, need));
+        this.chunks[0] = head.subarray(need);
+        need = 0;
+      }
+    }
+    this.length -= n;
+    return out;
+  }
   take(n: number): Buffer {
     const first = this.chunks[0];
     if (first && first.length >= n) {
@@ -89,26 +108,52 @@ export class SegmentCipher {
 
   /** Ciphertext and tag of segment `index`. */
   seal(plain: Buffer, index: number, last: boolean): Buffer {
+    return Buffer.concat(this.sealParts([plain], index, last));
+  }
+
+  /**
+   * The same bytes as seal(), for a segment given in pieces and returned in pieces (ciphertext of each
+   * piece, then the tag): a stream never copies a segment together or a tag onto it.
+   */
+  sealParts(plain: Buffer[], index: number, last: boolean): Buffer[] {
     const cipher = crypto.createCipheriv('aes-256-gcm', this.key, nonce(this.prefix, index));
     cipher.setAAD(aad(this.header, last));
-    const body = cipher.update(plain);
+    const out = plain.map((p) => cipher.update(p));
     cipher.final();
-    return Buffer.concat([body, cipher.getAuthTag()]);
+    out.push(cipher.getAuthTag());
+    return out;
   }
 
   /** The plaintext of segment `index`, only once its tag has verified. */
   open(sealed: Buffer, index: number, last: boolean): Buffer {
-    if (sealed.length < TAG_BYTES) throw new IntegrityError(`document segment ${index} is truncated`);
+    const parts = this.openParts([sealed], sealed.length, index, last);
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
+
+  /**
+   * The same as open() for a sealed segment given in pieces (`size` bytes in all, the tag at the end),
+   * returned in pieces: nothing is released before the tag has verified.
+   */
+  openParts(sealed: Buffer[], size: number, index: number, last: boolean): Buffer[] {
+    if (size < TAG_BYTES) throw new IntegrityError(`document segment ${index} is truncated`);
     const decipher = crypto.createDecipheriv('aes-256-gcm', this.key, nonce(this.prefix, index));
     decipher.setAAD(aad(this.header, last));
-    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+    const out: Buffer[] = [];
+    const tag: Buffer[] = [];
+    let body = size - TAG_BYTES;
+    for (const part of sealed) {
+      const n = Math.min(part.length, body);
+      if (n > 0) out.push(decipher.update(n === part.length ? part : part.subarray(0, n)));
+      if (n < part.length) tag.push(part.subarray(n));
+      body -= n;
+    }
+    decipher.setAuthTag(tag.length === 1 ? tag[0]! : Buffer.concat(tag));
     try {
-      const plain = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
       decipher.final();
-      return plain;
     } catch {
       throw new IntegrityError(`document segment ${index} failed authentication`);
     }
+    return out;
   }
 }
 
@@ -123,19 +168,19 @@ export class EncryptStream extends Transform {
     this.push(this.cipher.header);
   }
 
-  private seal(plain: Buffer, last: boolean) {
-    this.push(this.cipher.seal(plain, this.index++, last));
+  private seal(plain: Buffer[], last: boolean) {
+    for (const part of this.cipher.sealParts(plain, this.index++, last)) this.push(part);
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
     this.queue.push(chunk);
     // Strictly more than one segment buffered: only then is the segment known not to be the last.
-    while (this.queue.length > this.segmentSize) this.seal(this.queue.take(this.segmentSize), false);
+    while (this.queue.length > this.segmentSize) this.seal(this.queue.takeViews(this.segmentSize), false);
     done();
   }
 
   override _flush(done: TransformCallback) {
-    this.seal(this.queue.take(this.queue.length), true);
+    this.seal(this.queue.takeViews(this.queue.length), true);
     done();
   }
 }
@@ -151,9 +196,9 @@ export class DecryptStream extends Transform {
     super({ highWaterMark: 1024 * 1024 });
   }
 
-  private open(sealed: Buffer, last: boolean) {
+  private open(size: number, last: boolean) {
     // Released only once the tag has verified.
-    this.push(this.cipher!.open(sealed, this.index++, last));
+    for (const part of this.cipher!.openParts(this.queue.takeViews(size), size, this.index++, last)) this.push(part);
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
@@ -165,7 +210,7 @@ export class DecryptStream extends Transform {
         this.cipher = new SegmentCipher(this.key, Buffer.from(this.queue.take(HEADER_BYTES)));
         this.sealedSize = this.cipher.segmentSize + TAG_BYTES;
       }
-      while (this.queue.length > this.sealedSize) this.open(this.queue.take(this.sealedSize), false);
+      while (this.queue.length > this.sealedSize) this.open(this.sealedSize, false);
       done();
     } catch (err) {
       done(err as Error);
@@ -175,7 +220,7 @@ export class DecryptStream extends Transform {
   override _flush(done: TransformCallback) {
     try {
       if (!this.cipher || this.queue.length < TAG_BYTES) throw new IntegrityError('encrypted blob is truncated');
-      this.open(this.queue.take(this.queue.length), true);
+      this.open(this.queue.length, true);
       done();
     } catch (err) {
       done(err as Error);
