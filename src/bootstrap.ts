@@ -9,7 +9,7 @@ import { openDatabase } from './storage/db/index.js';
 
 export async function openContext(config: Config, log: Logger): Promise<Ctx> {
   const masterKey = loadMasterKey(config.masterKey, config.dataDir);
-  const db = await openDatabase(config.databaseFile);
+  const db = await openDatabase(config.databaseUrl ?? config.databaseFile);
   const ctx: Ctx = { config, db, blobs: new FolderBlobStore(config.blobDir), masterKey, log };
   try {
     await assertMasterKeyMatches(ctx);

@@ -11,6 +11,8 @@ export interface Config {
   /** Base64 or hex 32-byte key; when absent a 0600 key file in dataDir is used (created on first start). */
   masterKey: string | undefined;
   databaseFile: string;
+  /** postgres:// URL (DATABASE_URL): the whole service runs on PostgreSQL instead of databaseFile. */
+  databaseUrl: string | undefined;
   blobDir: string;
   maxUploadBytes: number;
   /** Staging files of resumable (tus) uploads in progress: sealed segments only, never plaintext. */
@@ -64,6 +66,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // The URL may hold the relay's password: the message names only what is wrong, never the value.
     if (!ok) throw new ConfigError('SMTP_URL must be an smtp:// or smtps:// URL');
   }
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl) {
+    let ok = false;
+    try { ok = ['postgres:', 'postgresql:'].includes(new URL(databaseUrl).protocol); } catch { /* reported below */ }
+    // The URL may hold the database password: the message never repeats it.
+    if (!ok) throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
   const mailFrom = env.MAIL_FROM || `SecureExchange <no-reply@${new URL(publicUrl).hostname}>`;
   if (/[\r\n]/.test(mailFrom)) throw new ConfigError('MAIL_FROM must be one line');
   const invitationTtlDays = int(env, 'INVITATION_TTL_DAYS', 7);
@@ -77,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     masterKey: env.SECURE_EXCHANGE_MASTER_KEY || undefined,
     databaseFile: path.join(dataDir, 'secure-exchange.sqlite'),
+    databaseUrl,
     blobDir: path.join(dataDir, 'blobs'),
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 2 * 1024 ** 3),
     uploadDir: path.join(dataDir, 'uploads'),

@@ -8,11 +8,18 @@ export interface Described {
   message: string;
   /** Protocol hint (SCIM scimType). */
   hint?: string;
-  /** Seconds, for 429 answers. */
+  /** Seconds, for 429 and 503 answers. */
   retryAfter?: string;
   /** True for failures of ours (5xx): logged with their stack, answered with a generic message. */
   internal: boolean;
 }
+
+// SQLite's busy lock; PostgreSQL's serialization failure, deadlock, lock timeout, shutdown and lost
+// connections (SQLSTATE classes 40, 55P03, 57P0x, 08), and a pool that cannot reach the server.
+const TRANSIENT_DB_CODES = new Set([
+  'SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', '40001', '40P01', '55P03', '57P01', '57P02', '57P03',
+  '08000', '08003', '08006', '08001', '08004', 'ECONNREFUSED', 'ECONNRESET',
+]);
 
 export function describe(err: unknown): Described {
   if (err instanceof AppError) {
@@ -30,6 +37,11 @@ export function describe(err: unknown): Described {
     if (status === 429) return { status: 429, message: 'Too many requests; retry later', internal: false };
     // Fastify's own 4xx messages are written for clients and name no internals.
     return { status, message: fe.message ?? 'Bad request', internal: false };
+  }
+  // The database refused for a moment (a deadlock PostgreSQL broke, a lock wait that timed out, a
+  // connection lost in a restart): worth a retry, which SCIM clients such as Entra do on a 503.
+  if (typeof fe.code === 'string' && TRANSIENT_DB_CODES.has(fe.code)) {
+    return { status: 503, message: 'The database is busy; retry shortly', retryAfter: '1', internal: true };
   }
   return { status: 500, message: 'Internal error; the request id identifies it in the server log', internal: true };
 }

@@ -20,7 +20,6 @@ export interface AuditItem {
   detail: Record<string, unknown> | null; prevHash: string; hash: string;
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -40,7 +39,10 @@ export function auditWhere(f: AuditFilter) {
   const to = f.to ? instant(f.to, 'to', true) : undefined;
   if (from && to && from > to) throw invalid('"from" is after "to"');
   return <O>(q: SelectQueryBuilder<Database, 'audit_log', O>) => q
-    .$if(!!action, (b) => b.where((eb) => eb.or([eb('action', '=', action!), eb('action', 'like', sql<string>`${escapeLike(action!) + '.%'} escape '\\'`)])))
+    // The action or any below it ("exchange" finds "exchange.close"), case-sensitive on both dialects:
+    // a prefix by substr(), since SQLite's LIKE ignores ASCII case and PostgreSQL's does not.
+    .$if(!!action, (b) => b.where((eb) => eb.or([eb('action', '=', action!),
+      eb(sql<string>`substr(action, 1, ${[...action!].length + 1})`, '=', action! + '.')])))
     .$if(f.actor !== undefined, (b) => b.where('actor', '=', f.actor!))
     .$if(f.target !== undefined, (b) => b.where('target', '=', f.target!))
     .$if(!!from, (b) => b.where('at', '>=', from!))

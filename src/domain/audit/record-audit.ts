@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '../../errors.js';
 import type { Database } from '../../storage/db/index.js';
-import { nowIso } from '../../storage/db/index.js';
+import { isPostgres, nowIso } from '../../storage/db/index.js';
 import { reusableInsert, reusableQuery } from '../../storage/db/reusable-query.js';
 import { exchangeIdOf } from './exchange-of-entry.js';
 
@@ -29,7 +29,13 @@ export function entryHash(prev: string, e: { at: string; actor: string; action: 
 
 // An entry is appended by every audited action (each SCIM write among them): its statements are
 // built once (reusable-query.ts).
-const readHead = reusableQuery((db, tenantId: string) => db.selectFrom('tenants').select('audit_head').where('id', '=', tenantId));
+// On PostgreSQL the head is read with a row lock, so concurrent appends to one tenant's chain queue up
+// instead of failing at the compare-and-set below. FOR NO KEY UPDATE, not FOR UPDATE: the transaction
+// may already hold a KEY SHARE lock on the tenant row from inserting a row that references it, and two
+// such transactions each upgrading to FOR UPDATE would deadlock. SQLite has no row locks (and no FOR
+// clause): its write transaction (BEGIN IMMEDIATE) already excludes every other writer.
+const readHead = reusableQuery((db, tenantId: string) => db.selectFrom('tenants').select('audit_head').where('id', '=', tenantId)
+  .$if(isPostgres(db), (q) => q.forNoKeyUpdate()));
 const insertEntry = reusableInsert('audit_log');
 const moveHead = reusableQuery((db, tenantId: string, from: string, to: string) =>
   db.updateTable('tenants').set({ audit_head: to }).where('id', '=', tenantId).where('audit_head', '=', from));
@@ -55,9 +61,8 @@ export async function recordAudit(db: Kysely<Database> | Transaction<Database>, 
   // exchange_id indexes the entry for the exchange's activity; it is derived from target and detail,
   // which the hash covers, so it needs no place in the hash (verifyAudit re-derives it).
   await insertEntry(db, { tenant_id: entry.tenantId, ...row, exchange_id: exchangeIdOf(row.target, entry.detail), prev_hash: prev, hash });
-  // Compare-and-set: on SQLite the write transaction (BEGIN IMMEDIATE) already excludes any other
-  // writer; on PostgreSQL a concurrent append that read the same head blocks on this row and then
-  // finds the head moved, so its transaction fails instead of forking the chain.
+  // Compare-and-set, a second guard: with the lock above it always moves; were the lock ever lost, a
+  // concurrent append would find the head moved and fail instead of forking the chain.
   const moved = tenant.audit_head === null ? await moveHeadFromGenesis(db, entry.tenantId, hash) : await moveHead(db, entry.tenantId, tenant.audit_head, hash);
   if (Number(moved.numAffectedRows) !== 1) throw new AppError('unavailable', 'The audit log was written concurrently; retry');
 }

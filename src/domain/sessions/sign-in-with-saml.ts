@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import type { SamlIdentity } from '../../saml/validate-response.js';
 import { randomSecret, sha256Hex } from '../../storage/crypto/passwords.js';
-import { isUniqueViolation } from '../../storage/db/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { Ctx } from '../context.js';
 
@@ -17,10 +16,11 @@ export type SignInResult =
  */
 export async function signInWithSaml(ctx: Ctx, tenantId: string, id: SamlIdentity): Promise<SignInResult> {
   return ctx.db.transaction().execute(async (trx) => {
-    try {
-      await trx.insertInto('saml_replay').values({ tenant_id: tenantId, assertion_id: id.assertionId, expires_at: id.notOnOrAfter.toISOString() }).execute();
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
+    // ON CONFLICT DO NOTHING rather than catching the unique violation: on PostgreSQL a failed
+    // statement aborts the whole transaction, and the refusal is still to be audited in it.
+    const remembered = await trx.insertInto('saml_replay').values({ tenant_id: tenantId, assertion_id: id.assertionId, expires_at: id.notOnOrAfter.toISOString() })
+      .onConflict((oc) => oc.columns(['tenant_id', 'assertion_id']).doNothing()).executeTakeFirst();
+    if (Number(remembered.numInsertedOrUpdatedRows) !== 1) {
       await recordAudit(trx, { tenantId, actor: 'anonymous', action: 'signin.refused', detail: { reason: 'replay', assertionId: id.assertionId } });
       return { ok: false, reason: 'replay' } as const;
     }

@@ -1,5 +1,4 @@
 import { sha256Hex } from '../../storage/crypto/passwords.js';
-import { isUniqueViolation } from '../../storage/db/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { Ctx } from '../context.js';
 
@@ -27,12 +26,10 @@ export async function endSessionsFromIdp(
   if (!req.signed && !req.sessionIndex) return 0;
   return ctx.db.transaction().execute(async (trx) => {
     // Each LogoutRequest works once, like each assertion: a captured one cannot end later sessions.
-    try {
-      await trx.insertInto('saml_replay').values({ tenant_id: tenantId, assertion_id: `logout:${req.id}`, expires_at: req.expiresAt.toISOString() }).execute();
-    } catch (err) {
-      if (isUniqueViolation(err)) return 'replay' as const;
-      throw err;
-    }
+    // ON CONFLICT DO NOTHING: a caught unique violation would leave a PostgreSQL transaction aborted.
+    const remembered = await trx.insertInto('saml_replay').values({ tenant_id: tenantId, assertion_id: `logout:${req.id}`, expires_at: req.expiresAt.toISOString() })
+      .onConflict((oc) => oc.columns(['tenant_id', 'assertion_id']).doNothing()).executeTakeFirst();
+    if (Number(remembered.numInsertedOrUpdatedRows) !== 1) return 'replay' as const;
     const q = trx.deleteFrom('sessions').where('tenant_id', '=', tenantId).where('name_id', '=', req.nameId);
     const res = await (req.signed ? q : q.where('session_index', '=', req.sessionIndex!)).executeTakeFirst();
     const n = Number(res.numDeletedRows);

@@ -38,10 +38,6 @@ const TRUE = sql<SqlBool>`1 = 1`;
 const FALSE = sql<SqlBool>`1 = 0`;
 const CORE_PREFIX = 'urn:ietf:params:scim:schemas:core:2.0:user:';
 
-function escapeLike(s: string) {
-  return s.replace(/[\\%_]/g, (c) => '\\' + c);
-}
-
 function constantCompare(actual: string | boolean, op: CompareOp, expected: Value): boolean {
   if (typeof actual === 'boolean') {
     const e = typeof expected === 'string' ? expected.toLowerCase() === 'true' : expected;
@@ -53,6 +49,24 @@ function constantCompare(actual: string | boolean, op: CompareOp, expected: Valu
     case 'sw': return a.startsWith(e); case 'ew': return a.endsWith(e);
     case 'gt': return a > e; case 'ge': return a >= e; case 'lt': return a < e; case 'le': return a <= e;
   }
+}
+
+/**
+ * co/sw/ew with functions both dialects share (replace, substr, length), not LIKE: SQLite's LIKE
+ * ignores ASCII case and PostgreSQL's does not, so a caseExact attribute (id, externalId) would match
+ * differently; and no wildcard needs escaping. Case-insensitive attributes are lowered on both sides
+ * before they get here (SQLite's lower() is JavaScript's, see openSqlite, as PostgreSQL's is Unicode).
+ */
+function substringTest(eb: EB, lhs: Expression<unknown>, op: 'co' | 'sw' | 'ew', rhs: string): Expression<SqlBool> {
+  // Every string contains, starts and ends with "" (and replace() of "" changes nothing on either).
+  if (rhs === '') return eb(lhs, 'is not', null);
+  // Removing every occurrence changes the value exactly when it occurs.
+  if (op === 'co') return sql<SqlBool>`replace(${lhs}, ${rhs}, '') <> ${lhs}`;
+  // Lengths in code points, as both dialects count a text's characters.
+  const n = [...rhs].length;
+  if (op === 'sw') return sql<SqlBool>`substr(${lhs}, 1, ${n}) = ${rhs}`;
+  // From where a suffix as long as rhs starts; a shorter value yields a shorter string, never equal.
+  return sql<SqlBool>`substr(${lhs}, length(${lhs}) - ${n} + 1) = ${rhs}`;
 }
 
 function compareColumn(eb: EB, attr: Attr, op: CompareOp, value: Value): Expression<SqlBool> {
@@ -82,9 +96,7 @@ function compareColumn(eb: EB, attr: Attr, op: CompareOp, value: Value): Express
     case 'ge': return eb(lhs, '>=', rhs);
     case 'lt': return eb(lhs, '<', rhs);
     case 'le': return eb(lhs, '<=', rhs);
-    case 'co': return sql<SqlBool>`${lhs} like ${'%' + escapeLike(rhs) + '%'} escape '\\'`;
-    case 'sw': return sql<SqlBool>`${lhs} like ${escapeLike(rhs) + '%'} escape '\\'`;
-    case 'ew': return sql<SqlBool>`${lhs} like ${'%' + escapeLike(rhs)} escape '\\'`;
+    case 'co': case 'sw': case 'ew': return substringTest(eb, lhs, op, rhs);
   }
 }
 

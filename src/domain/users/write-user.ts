@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { AppError, conflict, invalid, notFound } from '../../errors.js';
 import { etag, type Language, type ScimUser, type UserFields } from '../../scim/user-resource.js';
-import { isUniqueViolation, nowIso, type Database } from '../../storage/db/index.js';
+import { isPostgres, isUniqueViolation, nowIso, type Database } from '../../storage/db/index.js';
 import { reusableInsert, reusableQuery } from '../../storage/db/reusable-query.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { Ctx } from '../context.js';
@@ -76,7 +76,10 @@ export async function updateUser(
 ): Promise<ScimUser> {
   try {
     return await ctx.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+      // Locked on PostgreSQL until the commit: two PATCHes of one user (on two instances) apply one after
+      // the other instead of both building on the same version (SQLite's writer runs them in turn).
+      const row = await trx.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id)
+        .$if(isPostgres(trx), (q) => q.forNoKeyUpdate()).executeTakeFirst();
       if (!row) throw notFound(`User ${id} not found`);
       const current = rowToUser(row);
       if (ifMatch && ifMatch.trim() !== '*' && !ifMatch.split(',').map((s) => s.trim()).includes(etag(current.version))) {

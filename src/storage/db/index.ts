@@ -1,8 +1,14 @@
-// The one data layer: a Kysely instance over better-sqlite3, migrated to the latest schema at open.
+// The one data layer: a Kysely instance over better-sqlite3 (the embedded default) or PostgreSQL
+// (DATABASE_URL), migrated to the latest schema at open. Both run the same queries and migrations;
+// where a dialect needs its own SQL the query asks isPostgres() at the narrowest place.
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Driver, type Migration, type MigrationProvider, type SqliteDatabase } from 'kysely';
+import pg from 'pg';
+import {
+  Kysely, Migrator, PostgresDialect, SqliteDialect,
+  type Driver, type Migration, type MigrationProvider, type SqliteDatabase,
+} from 'kysely';
 import { GroupCommitDriver, type Conn } from './group-commit.js';
 import type { Database } from './schema.js';
 import * as m0001 from './migrations/0001_initial.js';
@@ -14,6 +20,7 @@ import * as m0008 from './migrations/0008_blob_references.js';
 
 export type Db = Kysely<Database>;
 export type { Database } from './schema.js';
+export { isPostgres } from './dialect.js';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -28,7 +35,19 @@ class StaticMigrations implements MigrationProvider {
   async getMigrations() { return migrations; }
 }
 
-export async function openDatabase(file: string): Promise<Db> {
+/** `target`: a postgres:// URL, else the path of the SQLite file. */
+export async function openDatabase(target: string): Promise<Db> {
+  const db = /^postgres(ql)?:\/\//.test(target) ? openPostgres(target) : openSqlite(target);
+  const { error, results } = await new Migrator({ db, provider: new StaticMigrations(), allowUnorderedMigrations: true }).migrateToLatest();
+  if (error) {
+    await db.destroy();
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed: ${(error as Error).message ?? error}`);
+  }
+  return db;
+}
+
+function openSqlite(file: string): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const sqlite = new SQLite(file);
   // The database holds hashes and wrapped keys: readable by the service's user only.
@@ -43,18 +62,54 @@ export async function openDatabase(file: string): Promise<Db> {
   const reader = new SQLite(file);
   reader.pragma('query_only = ON');
   reader.pragma('busy_timeout = 5000');
+  for (const conn of [sqlite, reader]) unicodeLower(conn);
   const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite, reader) });
   // data_version of the writing connection changes only when another connection commits; the reading
   // one never writes, so that is another process (the CLI).
   const dataVersion = sqlite.prepare('pragma data_version').pluck();
   elsewhere.set(db, () => dataVersion.get() as number);
-  const { error, results } = await new Migrator({ db, provider: new StaticMigrations(), allowUnorderedMigrations: true }).migrateToLatest();
-  if (error) {
-    await db.destroy();
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`database migration ${failed} failed: ${(error as Error).message ?? error}`);
-  }
   return db;
+}
+
+// int8 (COUNT(*), bigint columns such as a document's size) and numeric (SUM of bigint) arrive from pg
+// as strings, to be safe beyond 2^53; the schema's integers are counts, sizes and sequence numbers far
+// below that, and SQLite hands them over as numbers: PostgreSQL's become numbers too, so both dialects
+// give callers one representation.
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+/**
+ * PostgreSQL: a pool of ordinary transactions at READ COMMITTED. Uniqueness rests on the unique
+ * indexes (a concurrent duplicate insert waits for the first and then fails with 23505), and the one
+ * read-then-write that must not interleave, the audit chain, locks its tenant row (record-audit.ts).
+ * Group commit is SQLite's answer to one fsync per transaction; PostgreSQL commits concurrent
+ * transactions in one WAL flush by itself.
+ */
+function openPostgres(url: string): Db {
+  // 10 (pg's default): on this class of machine the server's CPU, not the pool, bounds throughput.
+  const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes });
+  // An idle client whose server connection drops (a PostgreSQL restart) emits 'error' on the pool;
+  // unhandled it would end the process. The next checkout gets a fresh connection.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Every other instance (and the CLI) writes to the same database: no in-process cache may trust
+  // itself beyond the current call, so the number changes at every call.
+  let calls = 0;
+  elsewhere.set(db, () => ++calls);
+  return db;
+}
+
+/**
+ * SQLite's lower() folds ASCII only, PostgreSQL's (UTF-8) all of Unicode, and the keys the code lowers
+ * itself (userName, e-mail) are JavaScript's toLowerCase(): replaced by that, a case-insensitive
+ * comparison (SCIM filters, the people search) matches the same rows on both dialects.
+ */
+function unicodeLower(conn: SQLite.Database) {
+  conn.function('lower', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : v));
 }
 
 /** SQLite's dialect (compiler, adapter, introspector) over the group-commit driver. */
@@ -92,6 +147,7 @@ const elsewhere = new WeakMap<Db, () => number>();
 /**
  * A number that changes whenever another process (the CLI) has committed to the database since the
  * last call, so an in-process cache of rows can be dropped at once. Cheap (no I/O): safe per request.
+ * On PostgreSQL it changes at every call (other instances cannot be observed without I/O).
  */
 export function writesElsewhere(db: Db): number {
   const read = elsewhere.get(db);

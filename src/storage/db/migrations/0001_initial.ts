@@ -1,7 +1,16 @@
-import type { Kysely } from 'kysely';
+import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
+import { isPostgres } from '../dialect.js';
 
 // Only portable column types (text, integer, bigint) so the same migration runs on SQLite and PostgreSQL.
+// Booleans are integers 0/1 and times ISO-8601 text on both, so every query compares them alike.
 export async function up(db: Kysely<any>): Promise<void> {
+  // An append-only sequence: SQLite's INTEGER PRIMARY KEY AUTOINCREMENT (the rowid, never reused);
+  // PostgreSQL has no AUTOINCREMENT keyword, its equivalent is an identity column (bigint: it is a
+  // log that only grows; values arrive as numbers either way, see openPostgres).
+  const pg = isPostgres(db);
+  const seqType = pg ? 'bigint' : 'integer';
+  const seq = (c: ColumnDefinitionBuilder) => (pg ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement());
+
   await db.schema.createTable('tenants')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull().unique())
@@ -135,7 +144,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('documents_exchange').on('documents').column('exchange_id').execute();
 
   await db.schema.createTable('audit_log')
-    .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('seq', seqType, seq)
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('at', 'text', (c) => c.notNull())
     .addColumn('actor', 'text', (c) => c.notNull())
@@ -148,7 +157,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('audit_tenant_seq').on('audit_log').columns(['tenant_id', 'seq']).execute();
 
   await db.schema.createTable('provisioning_log')
-    .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('seq', seqType, seq)
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('at', 'text', (c) => c.notNull())
     .addColumn('method', 'text', (c) => c.notNull())
