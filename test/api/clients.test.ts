@@ -6,20 +6,20 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import SQLite from 'better-sqlite3';
 import { currentTotp } from '../../src/storage/crypto/totp.js';
 import { linkToken, mailedCode, parseMail, signInClient, startSmtp, type Smtp } from '../helpers/clients.js';
 import { countRows } from '../helpers/db.js';
 import { Browser, firm, type Firm, type StaffMember } from '../helpers/people.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
+import { openSync } from '../helpers/test-database.js';
 
 /** Test-only writes (moving clocks back): the server under test keeps its own connection. */
 function sqlRun(dataDir: string, statement: string, ...params: unknown[]) {
-  const db = new SQLite(path.join(dataDir, 'secure-exchange.sqlite'));
+  const db = openSync(dataDir);
   try { db.prepare(statement).run(...params); } finally { db.close(); }
 }
 function sqlAll(dataDir: string, statement: string, ...params: unknown[]): any[] {
-  const db = new SQLite(path.join(dataDir, 'secure-exchange.sqlite'), { readonly: true });
+  const db = openSync(dataDir, { readonly: true });
   try { return db.prepare(statement).all(...params); } finally { db.close(); }
 }
 

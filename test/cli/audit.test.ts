@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { recordAudit } from '../../src/domain/audit/record-audit.js';
 import { openDatabase } from '../../src/storage/db/index.js';
 import { parseCsv, withDatabase } from '../helpers/console.js';
+import { databaseTarget } from '../helpers/test-database.js';
 import { countRows } from '../helpers/db.js';
 import { Browser, firm } from '../helpers/people.js';
 import { scim } from '../helpers/scim.js';
@@ -20,7 +21,7 @@ const run = promisify(execFile);
 describe('audit trail and tenant lifecycle (CLI)', () => {
   let server: RunningServer;
   let dbFile: string;
-  before(async () => { server = await startServer(); dbFile = path.join(server.dataDir, 'secure-exchange.sqlite'); });
+  before(async () => { server = await startServer(); dbFile = databaseTarget(server.dataDir); });
   after(async () => server?.stop());
 
   /** A tenant with `n` more entries after its creation; returns the seqs of all its entries. */

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { api, sessionCookie, uploadFile } from '../helpers/api.js';
 import { countRows } from '../helpers/db.js';
+import { databaseBytes } from '../helpers/test-database.js';
 import { entraUser, patchOp, scim } from '../helpers/scim.js';
 import { createTenant, startServer, type RunningServer, type TenantValues } from '../helpers/server.js';
 import { createBrowser, loginThroughIdp } from '../peers/browser.js';
@@ -43,7 +44,7 @@ describe('walking skeleton', () => {
     assert.match(acme.bearerToken, /^[\w-]{40,}$/);
     assert.ok(acme.username && acme.password.length >= 20);
     // Secrets are stored only as hashes.
-    const raw = fs.readFileSync(path.join(server.dataDir, 'secure-exchange.sqlite'));
+    const raw = databaseBytes(server.dataDir);
     assert.equal(raw.includes(Buffer.from(acme.bearerToken)), false);
     assert.equal(raw.includes(Buffer.from(acme.password)), false);
   });

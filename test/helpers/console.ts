@@ -1,8 +1,7 @@
 // Helpers for the tenant console and audit tests: TOTP codes at chosen time steps, an RFC 4180 CSV
-// reader (to read exports back), and write access to a test server's SQLite file (to tamper with it).
-import path from 'node:path';
-import SQLite from 'better-sqlite3';
+// reader (to read exports back), and write access to a test server's database (to tamper with it).
 import { currentTotp } from '../../src/storage/crypto/totp.js';
+import { openSync, type SyncDb } from './test-database.js';
 
 /** The code of the time step `offset` steps after the one `t0` (seconds) falls in. */
 export const codeAt = (secret: string, t0: number, offset = 0) => currentTotp(secret, t0 + offset * 30);
@@ -33,9 +32,9 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/** Runs `fn` on the server's database file opened for writing (WAL: safe beside the running server). */
-export function withDatabase<T>(dataDir: string, fn: (db: SQLite.Database) => T): T {
-  const db = new SQLite(path.join(dataDir, 'secure-exchange.sqlite'), { fileMustExist: true });
+/** Runs `fn` on the server's database opened for writing (SQLite's WAL: safe beside the running server). */
+export function withDatabase<T>(dataDir: string, fn: (db: SyncDb) => T): T {
+  const db = openSync(dataDir);
   db.pragma('busy_timeout = 5000');
   try { return fn(db); } finally { db.close(); }
 }

@@ -2,12 +2,10 @@
 // database, and a snapshot of everything a refused write must leave alone.
 import fs from 'node:fs';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { firm, type Answer, type Browser, type StaffMember } from './people.js';
 import type { RunningServer } from './server.js';
-
-const dbFile = (server: RunningServer) => path.join(server.dataDir, 'secure-exchange.sqlite');
+import { openSync } from './test-database.js';
 
 export async function upload(b: Browser, exchangeId: string, name = 'a.pdf', bytes: Uint8Array = Buffer.from('confidential bytes')): Promise<Answer> {
   const form = new FormData();
@@ -41,13 +39,13 @@ export async function download(b: Browser, exchangeId: string, documentId: strin
 
 /** Reads from the running server's database (WAL: readers never block it). */
 export function query<T = Record<string, unknown>>(server: RunningServer, sql: string, ...params: unknown[]): T[] {
-  const db = new SQLite(dbFile(server), { readonly: true, fileMustExist: true });
+  const db = openSync(server.dataDir, { readonly: true });
   try { return db.prepare(sql).all(...params) as T[]; } finally { db.close(); }
 }
 
 /** Writes into the running server's database: only for what no API may do, such as a past expiry. */
 export function execute(server: RunningServer, sql: string, ...params: unknown[]): void {
-  const db = new SQLite(dbFile(server), { fileMustExist: true });
+  const db = openSync(server.dataDir);
   try {
     db.pragma('busy_timeout = 5000');
     db.prepare(sql).run(...params);

@@ -1,5 +1,6 @@
 // Starts the real, built server (dist/) as a child process on a free loopback port with a fresh data
-// folder, and runs the real operator CLI against the same configuration.
+// folder (and, with TEST_DATABASE=postgres, a fresh PostgreSQL database), and runs the real operator
+// CLI against the same configuration.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -7,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { createTestDatabase } from './test-database.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const sharedDir = path.resolve(repoRoot, '../shared');
@@ -48,8 +50,19 @@ export async function startServer(extraEnv: NodeJS.ProcessEnv = {}): Promise<Run
   };
   delete env.SECURE_EXCHANGE_MASTER_KEY;
   if (extraEnv.SECURE_EXCHANGE_MASTER_KEY) env.SECURE_EXCHANGE_MASTER_KEY = extraEnv.SECURE_EXCHANGE_MASTER_KEY;
+  // The dialect is the test run's choice (TEST_DATABASE), never the caller's shell's DATABASE_URL.
+  delete env.DATABASE_URL;
+  const database = extraEnv.DATABASE_URL ? undefined : await createTestDatabase(dataDir);
+  if (extraEnv.DATABASE_URL) env.DATABASE_URL = extraEnv.DATABASE_URL;
+  else if (database?.url) env.DATABASE_URL = database.url;
   let out = '';
-  let child = await spawnServer(url, env, (d) => { out += d; });
+  let child: ChildProcess;
+  try {
+    child = await spawnServer(url, env, (d) => { out += d; });
+  } catch (err) {
+    await database?.drop();
+    throw err;
+  }
   // A process killed by a signal has no exit code, only a signal code.
   const running = () => child.exitCode === null && child.signalCode === null;
   const server: RunningServer = {
@@ -82,6 +95,7 @@ export async function startServer(extraEnv: NodeJS.ProcessEnv = {}): Promise<Run
         await exited;
       }
       fs.rmSync(dataDir, { recursive: true, force: true });
+      await database?.drop();
     },
   };
   return server;

@@ -100,11 +100,9 @@ describe('housekeeping of sign-in state', () => {
   it('removes expired request ids, replay entries and sessions, and keeps live ones', async () => {
     const { pruneExpired } = await import('../../src/domain/sessions/prune-expired.js');
     const { openDatabase } = await import('../../src/storage/db/index.js');
-    const fs = await import('node:fs');
-    const os = await import('node:os');
-    const path = await import('node:path');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sx-prune-'));
-    const db = await openDatabase(path.join(dir, 'db.sqlite'));
+    const { scratchDatabase } = await import('../helpers/test-database.js');
+    const scratch = await scratchDatabase();
+    const db = await openDatabase(scratch.target);
     try {
       const past = new Date(Date.now() - 60_000).toISOString();
       const future = new Date(Date.now() + 60_000).toISOString();
@@ -119,7 +117,7 @@ describe('housekeeping of sign-in state', () => {
       assert.deepEqual((await db.selectFrom('saml_replay').select('assertion_id').execute()).map((r) => r.assertion_id), ['b']);
     } finally {
       await db.destroy();
-      fs.rmSync(dir, { recursive: true, force: true });
+      await scratch.drop();
     }
   });
 });

@@ -5,13 +5,11 @@ import { after, before, describe, it } from 'node:test';
 import { openDatabase } from '../../src/storage/db/index.js';
 import { pruneProvisioningLog } from '../../src/domain/provisioning/provisioning-log.js';
 import { countRows } from '../helpers/db.js';
+import { scratchDatabase } from '../helpers/test-database.js';
 import { entraUser, scim } from '../helpers/scim.js';
 import { createTenant, startServer, type RunningServer, type TenantValues } from '../helpers/server.js';
 import { createBrowser } from '../peers/browser.js';
 import { api } from '../helpers/api.js';
-import os from 'node:os';
-import path from 'node:path';
-import fs from 'node:fs';
 
 const settle = () => new Promise((r) => setTimeout(r, 200));
 
@@ -135,8 +133,8 @@ describe('provisioning log', () => {
   });
 
   it('entries older than the retention period are removed, newer ones kept', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sx-prune-'));
-    const db = await openDatabase(path.join(dir, 'db.sqlite'));
+    const scratch = await scratchDatabase();
+    const db = await openDatabase(scratch.target);
     try {
       const row = { tenant_id: 't', method: 'GET', path: '/Users', status: 200, user_id: null, detail: null };
       await db.insertInto('provisioning_log').values([
@@ -148,7 +146,7 @@ describe('provisioning log', () => {
       assert.equal((await db.selectFrom('provisioning_log').selectAll().execute()).length, 1);
     } finally {
       await db.destroy();
-      fs.rmSync(dir, { recursive: true, force: true });
+      await scratch.drop();
     }
   });
 });

@@ -3,20 +3,15 @@
 // verifyAudit (an edited exchange_id breaks the chain at that entry like any edited field).
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, it } from 'node:test';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Migrator } from 'kysely';
 import { exchangeIdOf } from '../../src/domain/audit/exchange-of-entry.js';
 import { entryHash, recordAudit } from '../../src/domain/audit/record-audit.js';
 import { verifyAudit as verdictOf } from '../../src/domain/audit/verify-audit.js';
 import { openDatabase } from '../../src/storage/db/index.js';
 import * as m0001 from '../../src/storage/db/migrations/0001_initial.js';
 import * as m0004 from '../../src/storage/db/migrations/0004_exchanges_people.js';
-
-const tmpFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sx-audit-')), 'db.sqlite');
+import { bareKysely, scratchDatabase } from '../helpers/test-database.js';
 
 describe('audit exchange_id', () => {
   it('derives the exchange from the target or detail.exchange, nothing else', () => {
@@ -30,8 +25,8 @@ describe('audit exchange_id', () => {
   });
 
   it('recordAudit fills it and verifyAudit catches an edit of it', async () => {
-    const file = tmpFile();
-    const db = await openDatabase(file);
+    const scratch = await scratchDatabase();
+    const db = await openDatabase(scratch.target);
     await db.insertInto('tenants').values({ id: 't', name: 'T', default_language: 'EN', username: 't-user', password_hash: 'x', wrapped_key: 'x', created_at: '2026-01-01T00:00:00.000Z' }).execute();
     const x = crypto.randomUUID();
     await recordAudit(db, { tenantId: 't', actor: 'user:a', action: 'exchange.create', target: `exchange:${x}` });
@@ -46,11 +41,12 @@ describe('audit exchange_id', () => {
     await db.updateTable('audit_log').set({ exchange_id: x }).where('seq', '=', rows[2]!.seq).execute();
     assert.equal((await verdictOf(db, 't')).brokenAt, rows[2]!.seq, 'an entry moved into an exchange breaks it too');
     await db.destroy();
+    await scratch.drop();
   });
 
   it('migration 0006 backfills a chain written before it, which still verifies', async () => {
-    const file = tmpFile();
-    const old = new Kysely<any>({ dialect: new SqliteDialect({ database: new SQLite(file) }) });
+    const scratch = await scratchDatabase();
+    const old = bareKysely(scratch.target);
     const provider = { getMigrations: async () => ({ '0001_initial': m0001, '0004_exchanges_people': m0004 }) };
     assert.equal((await new Migrator({ db: old, provider }).migrateToLatest()).error, undefined);
     await old.insertInto('tenants').values({ id: 't', name: 'T', default_language: 'EN', username: 't-user', password_hash: 'x', wrapped_key: 'x', created_at: '2026-01-01T00:00:00.000Z' }).execute();
@@ -68,10 +64,11 @@ describe('audit exchange_id', () => {
       prev = hash;
     }
     await old.destroy();
-    const db = await openDatabase(file);
+    const db = await openDatabase(scratch.target);
     const rows = await db.selectFrom('audit_log').select('exchange_id').orderBy('seq').execute();
     assert.deepEqual(rows.map((r) => r.exchange_id), [x, x, null]);
     assert.equal((await verdictOf(db, 't')).brokenAt, null, 'the old chain verifies after the backfill');
     await db.destroy();
+    await scratch.drop();
   });
 });
