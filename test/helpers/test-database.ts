@@ -2,8 +2,10 @@
 // TEST_DATABASE=postgres, a fresh PostgreSQL database per test server or unit test, dropped after.
 // TEST_PG_URL names the server (default: the machine's, 127.0.0.1:5432, trust auth, database `test`).
 // The helpers that look into a server's database (countRows, query, withDatabase) are synchronous, as
-// better-sqlite3 is; on PostgreSQL they run each statement in a short child process (pg-sync-child.mjs).
+// better-sqlite3 is; on PostgreSQL each statement goes to a worker thread (pg-sync-child.mjs) while the
+// caller waits on Atomics.wait.
 import { execFileSync } from 'node:child_process';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -91,10 +93,29 @@ function numbered(sql: string, params: unknown[]): { sql: string; values: unknow
   return { sql: sql.replace(/\?/g, () => `$${++i}`), values: params };
 }
 
+let worker: Worker | undefined;
+
+/** Runs one statement on the worker's connection and waits for it (Atomics.wait: a real synchronous call). */
 function pgRun(url: string, statement: string, params: unknown[]): { rows: unknown[]; rowCount: number } {
   const { sql, values } = numbered(statement, params);
-  const out = execFileSync(process.execPath, [child], { input: JSON.stringify({ url, sql, params: values }), encoding: 'utf8' });
-  return JSON.parse(out) as { rows: unknown[]; rowCount: number };
+  if (!worker) {
+    worker = new Worker(child);
+    worker.unref();
+  }
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  worker.postMessage({ url, sql, params: values, port: port2, signal }, [port2]);
+  if (Atomics.wait(signal, 0, 0, 60_000) === 'timed-out') throw new Error(`no answer from PostgreSQL to: ${sql}`);
+  const answer = receiveMessageOnPort(port1)!.message as { rows: unknown[]; rowCount: number; error?: string };
+  port1.close();
+  if (answer.error) throw new Error(`${answer.error} (in: ${sql})`);
+  return answer;
+}
+
+/** Closes the helpers' connections when the test file's process is done with them. */
+export async function closeSyncConnections() {
+  await worker?.terminate();
+  worker = undefined;
 }
 
 /** The database of a test server's data folder, opened synchronously (SQLite, or PostgreSQL's facade). */

@@ -3,12 +3,14 @@
 // the suite once per dialect, so each twin is tested on each.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { readAudit } from '../../src/domain/audit/read-audit.js';
 import { recordAudit } from '../../src/domain/audit/record-audit.js';
 import { verifyAudit } from '../../src/domain/audit/verify-audit.js';
 import type { Ctx } from '../../src/domain/context.js';
 import { listPeople } from '../../src/domain/people/list-people.js';
 import { listUsers } from '../../src/domain/users/find-users.js';
+import { runExclusively } from '../../src/storage/db/exclusive.js';
 import { isPostgres, openDatabase, type Db } from '../../src/storage/db/index.js';
 import { onPostgres, scratchDatabase } from '../helpers/test-database.js';
 
@@ -129,6 +131,32 @@ describe(`dialect twins (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       await Promise.all(dbs.map((d) => d.destroy()));
     } finally {
       await fresh.drop();
+    }
+  });
+
+  it('scheduled work runs on one instance at a time, and again once the holder is gone', { skip: !onPostgres && 'SQLite: one process runs its own jobs' }, async () => {
+    const other = await openDatabase(scratch.target); // a second instance
+    try {
+      let release!: () => void;
+      const held = new Promise<void>((r) => { release = r; });
+      const first = runExclusively(db, 'twin-job', () => held);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(await runExclusively(other, 'twin-job', async () => undefined), false, 'skipped while the other runs it');
+      assert.equal(await runExclusively(other, 'another-job', async () => undefined), true, 'other names are not blocked');
+      release();
+      assert.equal(await first, true);
+      assert.equal(await runExclusively(other, 'twin-job', async () => undefined), true, 'runs once the holder is done');
+      // An instance that dies mid-run (its connection gone) leaves no lock behind.
+      const doomed = await openDatabase(scratch.target);
+      const stuck = runExclusively(doomed, 'twin-job', () => new Promise(() => undefined));
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(await runExclusively(other, 'twin-job', async () => undefined), false);
+      await sql`select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())`.execute(other);
+      void stuck.catch(() => undefined);
+      assert.equal(await runExclusively(other, 'twin-job', async () => undefined), true);
+      void doomed.destroy().catch(() => undefined);
+    } finally {
+      await other.destroy();
     }
   });
 });

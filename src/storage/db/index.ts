@@ -95,6 +95,9 @@ function openPostgres(url: string): Db {
   // An idle client whose server connection drops (a PostgreSQL restart) emits 'error' on the pool;
   // unhandled it would end the process. The next checkout gets a fresh connection.
   pool.on('error', () => undefined);
+  // A connection in use that drops emits 'error' on its client, which nobody else listens to; the
+  // query running on it fails on its own (answered 503, see http/errors.ts).
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   // Every other instance (and the CLI) writes to the same database: no in-process cache may trust
   // itself beyond the current call, so the number changes at every call.
