@@ -5,6 +5,7 @@ import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Ctx } from '../domain/context.js';
+import { invalid } from '../errors.js';
 import { sendError, sendNotFound } from './error-responses.js';
 import { checkDepth } from './json-depth.js';
 import { registerOpenApi } from './openapi.js';
@@ -34,6 +35,11 @@ export async function buildApp(ctx: Ctx): Promise<FastifyInstance> {
     frameworkErrors: (err, req, reply) => sendError(Object.assign(err, { statusCode: 400 }), req, reply),
     // Case-insensitive paths: Microsoft's SCIM validator calls /users as well as /Users (params keep their case).
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
+  });
+  // U+0000 cannot be stored in PostgreSQL text (SQLite would take it): refused on both dialects alike,
+  // in a URL (an id, a filter, a search) here and in a JSON body by checkDepth.
+  app.addHook('onRequest', async (req) => {
+    if (req.url.includes('%00')) throw invalid('The URL holds the character U+0000', 'invalidValue');
   });
   app.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-request-id', req.id);

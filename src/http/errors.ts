@@ -38,6 +38,8 @@ export function describe(err: unknown): Described {
     // Fastify's own 4xx messages are written for clients and name no internals.
     return { status, message: fe.message ?? 'Bad request', internal: false };
   }
+  // A text PostgreSQL cannot store (U+0000, which the HTTP layer refuses first): the client's input.
+  if (fe.code === '22021' || fe.code === '22P05') return { status: 400, message: 'The request holds a character that cannot be stored', hint: 'invalidValue', internal: false };
   // The database refused for a moment (a deadlock PostgreSQL broke, a lock wait that timed out, a
   // connection lost in a restart): worth a retry, which SCIM clients such as Entra do on a 503.
   if (typeof fe.code === 'string' && TRANSIENT_DB_CODES.has(fe.code)) {

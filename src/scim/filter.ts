@@ -159,6 +159,8 @@ function describe(t: Token): string {
 export function parseFilter(input: string): Filter {
   if (input.length > MAX_LENGTH) throw bad(`longer than ${MAX_LENGTH} characters`);
   if (!input.trim()) throw bad('empty');
+  // No stored text can hold U+0000 (PostgreSQL refuses it), so such a filter is refused, not run.
+  if (input.includes('\u0000')) throw bad('holds the character U+0000');
   return new Parser(tokenize(input)).parse();
 }
 
