@@ -11,6 +11,7 @@ import type { Ctx } from '../../src/domain/context.js';
 import { listPeople } from '../../src/domain/people/list-people.js';
 import { listUsers } from '../../src/domain/users/find-users.js';
 import { runExclusively } from '../../src/storage/db/exclusive.js';
+import { countRequest } from '../../src/storage/db/rate-limit-store.js';
 import { isPostgres, openDatabase, type Db } from '../../src/storage/db/index.js';
 import { onPostgres, scratchDatabase } from '../helpers/test-database.js';
 
@@ -126,8 +127,9 @@ describe(`dialect twins (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     try {
       const dbs = await Promise.all([openDatabase(fresh.target), openDatabase(fresh.target), openDatabase(fresh.target)]);
       for (const d of dbs) assert.deepEqual(await d.selectFrom('tenants').selectAll().execute(), []);
-      const applied = await dbs[0]!.selectFrom('kysely_migration' as never).select('name' as never).execute();
-      assert.equal(applied.length, 6, 'each migration recorded once');
+      const applied = (await dbs[0]!.selectFrom('kysely_migration' as never).select('name' as never).execute()) as Array<{ name: string }>;
+      assert.equal(new Set(applied.map((m) => m.name)).size, applied.length, 'each migration recorded once');
+      assert.ok(applied.some((m) => m.name === '0009_rate_limits'), 'all of them');
       await Promise.all(dbs.map((d) => d.destroy()));
     } finally {
       await fresh.drop();
@@ -155,6 +157,21 @@ describe(`dialect twins (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       void stuck.catch(() => undefined);
       assert.equal(await runExclusively(other, 'twin-job', async () => undefined), true);
       void doomed.destroy().catch(() => undefined);
+    } finally {
+      await other.destroy();
+    }
+  });
+
+  it('rate-limit counters count per key and window, exactly under concurrency, and restart in a new window', async () => {
+    const other = await openDatabase(scratch.target); // a second instance
+    try {
+      const w = 60_000;
+      const t0 = 1_800_000_000_000;
+      const counts = await Promise.all(Array.from({ length: 40 }, (_, i) => countRequest(i % 2 ? db : other, 'scim:t', w, t0 + 10)));
+      assert.deepEqual(counts.map((c) => c.current).sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => i + 1));
+      assert.equal(counts[0]!.ttl, w - 10);
+      assert.equal((await countRequest(db, 'scim:other', w, t0 + 10)).current, 1, 'keys are apart');
+      assert.equal((await countRequest(db, 'scim:t', w, t0 + w)).current, 1, 'a new window starts at 1');
     } finally {
       await other.destroy();
     }

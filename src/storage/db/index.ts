@@ -17,6 +17,7 @@ import * as m0005 from './migrations/0005_tenant_console.js';
 import * as m0006 from './migrations/0006_exchange_admin.js';
 import * as m0007 from './migrations/0007_uploads.js';
 import * as m0008 from './migrations/0008_blob_references.js';
+import * as m0009 from './migrations/0009_rate_limits.js';
 
 export type Db = Kysely<Database>;
 export type { Database } from './schema.js';
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0006_exchange_admin': m0006,
   '0007_uploads': m0007,
   '0008_blob_references': m0008,
+  '0009_rate_limits': m0009,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -271,6 +271,14 @@ export interface ProvisioningLogTable {
   detail: string | null;
 }
 
+/** A rate-limit counter shared by the instances on one database (fixed windows). */
+export interface RateLimitTable {
+  key: string;
+  /** Epoch milliseconds of the window's start. */
+  window_start: number;
+  count: number;
+}
+
 export interface Database {
   tenants: TenantTable;
   scim_tokens: ScimTokenTable;
@@ -292,4 +300,5 @@ export interface Database {
   uploads: UploadTable;
   audit_log: AuditTable;
   provisioning_log: ProvisioningLogTable;
+  rate_limits: RateLimitTable;
 }

@@ -3,7 +3,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../../domain/context.js';
 import { authenticateScim } from '../../../domain/tenants/authenticate-scim.js';
-import { nowIso } from '../../../storage/db/index.js';
+import { isPostgres, nowIso } from '../../../storage/db/index.js';
+import { databaseRateLimitStore } from '../../../storage/db/rate-limit-store.js';
 import { logSafeUrl } from '../../../logger.js';
 import { ProvisioningLogWriter } from '../../../domain/provisioning/provisioning-log.js';
 import rateLimit from '@fastify/rate-limit';
@@ -24,10 +25,12 @@ export async function scimRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
   app.decorateRequest('scimTenant', undefined);
   app.decorateRequest('scimNote', undefined);
 
-  // Per tenant, set far above Entra's pace so provisioning never meets it. Counters are per process
-  // for now (several instances: issue 7 moves them to the database or Redis).
+  // Per tenant, set far above Entra's pace so provisioning never meets it. On PostgreSQL the counters
+  // are in the database, shared by every instance; a failing count lets the request through (the
+  // limit protects the service, it must not take SCIM down with the database's hiccup).
   await app.register(rateLimit, {
     max: ctx.config.scimRatePerMinute, timeWindow: 60_000,
+    ...(isPostgres(ctx.db) ? { store: databaseRateLimitStore(ctx.db), skipOnError: true } : {}),
     keyGenerator: (req) => `scim:${(req.params as { tenantId?: string }).tenantId ?? ''}`,
     errorResponseBuilder: (_req, c) => Object.assign(new Error(`Too many requests for this tenant; retry after ${Math.ceil(c.ttl / 1000)} s`), { statusCode: 429 }),
   });
