@@ -4,7 +4,7 @@
 // the blob is removed, so a failed upload never leaves a document or a referenced blob behind.
 import { notFound } from '../../errors.js';
 import type { Transaction } from 'kysely';
-import { nowIso, type Database } from '../../storage/db/index.js';
+import { isPostgres, nowIso, type Database } from '../../storage/db/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { Ctx } from '../context.js';
 import type { ExchangeRow } from '../exchanges/exchange-access.js';
@@ -67,8 +67,11 @@ export async function commitVersion(
         await trx.insertInto('documents').values(doc).execute();
       } else {
         // Read inside the write transaction: a delete or another version committed meanwhile is seen.
+        // On PostgreSQL the row is locked too, so two new versions of one document (on two instances)
+        // take numbers one after the other instead of both taking the same one.
         const current = await trx.selectFrom('documents').selectAll().where('tenant_id', '=', actor.tenantId)
-          .where('exchange_id', '=', exchange.id).where('id', '=', target.documentId).where('deleted_at', 'is', null).executeTakeFirst();
+          .where('exchange_id', '=', exchange.id).where('id', '=', target.documentId).where('deleted_at', 'is', null)
+          .$if(isPostgres(trx), (q) => q.forNoKeyUpdate()).executeTakeFirst();
         if (!current) throw notFound('Document not found');
         documentId = current.id;
         number = current.version_count + 1;

@@ -1,3 +1,6 @@
+// SQLite only: on PostgreSQL (DATABASE_URL) Kysely's own PostgresDialect runs ordinary pooled
+// transactions, which the callers use through the same transaction().execute() (see openPostgres).
+//
 // Kysely driver for better-sqlite3 with group commit: write transactions that arrive while another
 // one is open share one BEGIN IMMEDIATE … COMMIT, so a burst of SCIM creates costs one fsync instead
 // of one each. synchronous=FULL stays: nothing is acknowledged before the COMMIT that carries it is on
