@@ -36,7 +36,10 @@ export async function tenantList(ctx: Ctx, args: string[]) {
     return;
   }
   if (!rows.length) {
-    console.error(`No tenants in ${ctx.config.dataDir} (DATA_DIR; a relative one is read from the current folder).`);
+    // Which database was read, never the URL itself (it may hold a password).
+    console.error(ctx.config.databaseUrl
+      ? 'No tenants in the PostgreSQL database of DATABASE_URL.'
+      : `No tenants in ${ctx.config.dataDir} (DATA_DIR; a relative one is read from the current folder).`);
     return;
   }
   console.log('TENANT ID\tNAME\tLANGUAGE\tCREATED');

@@ -37,9 +37,24 @@ class StaticMigrations implements MigrationProvider {
   async getMigrations() { return migrations; }
 }
 
+/**
+ * Whether every migration is recorded as done: then the Migrator (which introspects the catalog and,
+ * on PostgreSQL, takes its lock: a good part of a CLI command's start) has nothing to do.
+ */
+async function upToDate(db: Db): Promise<boolean> {
+  try {
+    const rows = await db.selectFrom('kysely_migration' as never).select('name' as never).execute() as Array<{ name: string }>;
+    const done = new Set(rows.map((r) => r.name));
+    return Object.keys(migrations).every((name) => done.has(name));
+  } catch {
+    return false; // a new database: no migration table yet
+  }
+}
+
 /** `target`: a postgres:// URL, else the path of the SQLite file. */
 export async function openDatabase(target: string): Promise<Db> {
   const db = /^postgres(ql)?:\/\//.test(target) ? openPostgres(target) : openSqlite(target);
+  if (await upToDate(db)) return db;
   const { error, results } = await new Migrator({ db, provider: new StaticMigrations(), allowUnorderedMigrations: true }).migrateToLatest();
   if (error) {
     await db.destroy();
