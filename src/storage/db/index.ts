@@ -12,6 +12,7 @@ import * as m0005 from './migrations/0005_tenant_console.js';
 import * as m0006 from './migrations/0006_exchange_admin.js';
 import * as m0007 from './migrations/0007_uploads.js';
 import * as m0008 from './migrations/0008_blob_references.js';
+import * as m0010 from './migrations/0010_maintenance_holds.js';
 
 export type Db = Kysely<Database>;
 export type { Database } from './schema.js';
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0006_exchange_admin': m0006,
   '0007_uploads': m0007,
   '0008_blob_references': m0008,
+  '0010_maintenance_holds': m0010,
 };
 
 class StaticMigrations implements MigrationProvider {

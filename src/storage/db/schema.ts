@@ -271,6 +271,12 @@ export interface ProvisioningLogTable {
   detail: string | null;
 }
 
+/** A housekeeping step paused until `until` (ISO time), e.g. blob removal while a backup copies blobs. */
+export interface MaintenanceHoldTable {
+  name: string;
+  until: string;
+}
+
 export interface Database {
   tenants: TenantTable;
   scim_tokens: ScimTokenTable;
@@ -292,4 +298,5 @@ export interface Database {
   uploads: UploadTable;
   audit_log: AuditTable;
   provisioning_log: ProvisioningLogTable;
+  maintenance_holds: MaintenanceHoldTable;
 }
