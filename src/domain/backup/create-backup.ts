@@ -29,7 +29,7 @@ export async function createBackup(ctx: Ctx, out: string): Promise<Manifest> {
         tables.push({ name, file, rows: await writeTable(snap, name, tablePath(out, file)) });
       }
       const blobs: Manifest['blobs'] = [];
-      for (const key of liveBlobKeys(snap)) blobs.push({ key, bytes: await copyBlob(ctx, key, blobPath(out, key)) });
+      for (const key of await liveBlobKeys(snap)) blobs.push({ key, bytes: await copyBlob(ctx, key, blobPath(out, key)) });
       const manifest: Manifest = { format: FORMAT, createdAt: new Date().toISOString(), tables, blobs };
       const tmp = `${manifestPath(out)}.tmp`;
       fs.writeFileSync(tmp, JSON.stringify(manifest, null, 2) + '\n', { mode: 0o600 });
@@ -37,7 +37,7 @@ export async function createBackup(ctx: Ctx, out: string): Promise<Manifest> {
       fs.renameSync(tmp, manifestPath(out));
       return manifest;
     } finally {
-      snap.close();
+      await snap.close();
     }
   } finally {
     await releaseBlobRemoval(ctx);
@@ -46,8 +46,8 @@ export async function createBackup(ctx: Ctx, out: string): Promise<Manifest> {
 
 async function writeTable(snap: Snapshot, name: string, file: string): Promise<number> {
   let rows = 0;
-  const lines = (function* () {
-    for (const row of snap.rows(name)) {
+  const lines = (async function* () {
+    for await (const row of snap.rows(name)) {
       rows++;
       yield encodeRow(row) + '\n';
     }
@@ -58,11 +58,11 @@ async function writeTable(snap: Snapshot, name: string, file: string): Promise<n
 }
 
 /** Blob keys of every version of every document that is not deleted, in the snapshot. */
-function liveBlobKeys(snap: Snapshot): string[] {
+async function liveBlobKeys(snap: Snapshot): Promise<string[]> {
   const live = new Set<string>();
-  for (const d of snap.rows('documents')) if (d.deleted_at === null) live.add(d.id as string);
+  for await (const d of snap.rows('documents')) if (d.deleted_at === null) live.add(d.id as string);
   const keys: string[] = [];
-  for (const v of snap.rows('document_versions')) if (live.has(v.document_id as string)) keys.push(v.blob_key as string);
+  for await (const v of snap.rows('document_versions')) if (live.has(v.document_id as string)) keys.push(v.blob_key as string);
   return keys;
 }
 

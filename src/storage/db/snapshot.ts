@@ -12,8 +12,8 @@ const NOT_DATA = new Set(['kysely_migration', 'kysely_migration_lock', 'sqlite_s
 export interface Snapshot {
   /** Data tables in creation order, so a table comes after the ones its foreign keys point at. */
   tables: string[];
-  rows(table: string): Iterable<Record<string, unknown>>;
-  close(): void;
+  rows(table: string): AsyncIterable<Record<string, unknown>>;
+  close(): Promise<void>;
 }
 
 export async function takeSnapshot(db: Db, file: string): Promise<Snapshot> {
@@ -23,11 +23,11 @@ export async function takeSnapshot(db: Db, file: string): Promise<Snapshot> {
     .map((r) => r.name).filter((n) => !NOT_DATA.has(n) && !n.startsWith('sqlite_'));
   return {
     tables,
-    rows: (table) => {
+    async *rows(table) {
       if (!tables.includes(table)) throw new Error(`no table ${table} in the snapshot`);
-      return copy.prepare(`select * from "${table}" order by rowid`).iterate() as Iterable<Record<string, unknown>>;
+      yield* copy.prepare(`select * from "${table}" order by rowid`).iterate() as Iterable<Record<string, unknown>>;
     },
-    close: () => {
+    close: async () => {
       copy.close();
       fs.rmSync(file, { force: true });
     },
