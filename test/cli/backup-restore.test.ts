@@ -106,6 +106,43 @@ describe('backup and restore', () => {
     assert.deepEqual(JSON.parse(tenants.stdout), [], 'nothing was restored');
   });
 
+  it('refuses a tampered backup with a clear message and leaves the target empty', async () => {
+    const tampered = (name: string, change: (dir: string) => void) => {
+      const dir = path.join(tmp, `tampered-${name}`);
+      fs.cpSync(out, dir, { recursive: true });
+      change(dir);
+      return dir;
+    };
+    const editManifest = (dir: string, edit: (m: any) => void) => {
+      const file = path.join(dir, 'manifest.json');
+      const m = JSON.parse(fs.readFileSync(file, 'utf8'));
+      edit(m);
+      fs.writeFileSync(file, JSON.stringify(m));
+    };
+    const cases: Array<[string, string, RegExp]> = [
+      [tampered('bookkeeping', (d) => editManifest(d, (m) => { m.tables[0].name = 'kysely_migration'; })), 'a table that is not data', /not data/],
+      [tampered('traversal', (d) => editManifest(d, (m) => { m.blobs[0].key = '../../../etc/passwd'; })), 'a blob key outside the folder', /malformed blob/],
+      [tampered('file', (d) => editManifest(d, (m) => { m.tables[1].file = '../../manifest.json'; })), 'a table file outside the folder', /unexpected table file/],
+      [tampered('truncated', (d) => fs.truncateSync(path.join(d, 'blobs', fs.readdirSync(path.join(d, 'blobs'))[0]!), 10)), 'a truncated blob', /missing or truncated/],
+      [tampered('row', (d) => {
+        const file = fs.readdirSync(path.join(d, 'tables')).find((f) => f.endsWith('-document_versions.jsonl'))!;
+        fs.appendFileSync(path.join(d, 'tables', file), '{"id": "broken", "not_a_column": 1}\n');
+      }), 'a row the schema refuses (after the blobs were put)', /Nothing was restored/],
+      [tampered('json', (d) => {
+        const file = fs.readdirSync(path.join(d, 'tables')).find((f) => f.endsWith('-tenants.jsonl'))!;
+        fs.appendFileSync(path.join(d, 'tables', file), '{not json\n');
+      }), 'a line that is not JSON', /cannot be read/],
+    ];
+    for (const [dir, what, message] of cases) {
+      const r = await cli(target, MASTER, 'restore', '--from', dir);
+      assert.equal(r.code, 1, `${what}: ${r.stderr}`);
+      assert.match(r.stderr, message, what);
+      assert.doesNotMatch(r.stderr, /unexpected failure|at .*\.js:\d+/, `${what}: no stack trace`);
+      assert.deepEqual(JSON.parse((await cli(target, MASTER, 'tenant', 'list', '--json')).stdout), [], `${what}: nothing restored`);
+      assert.deepEqual(blobFiles({ dataDir: target } as RunningServer), [], `${what}: no blob left behind`);
+    }
+  });
+
   it('restores into an empty installation: documents byte-identical, audit chains intact', async () => {
     const r = await cli(target, MASTER, 'restore', '--from', out, '--json');
     assert.equal(r.code, 0, r.stderr);
