@@ -6,6 +6,7 @@ import readline from 'node:readline';
 import { AppError, invalid } from '../../errors.js';
 import { KeyError, unwrapKey } from '../../storage/crypto/keys.js';
 import type { Database } from '../../storage/db/index.js';
+import { afterRestore } from '../../storage/db/snapshot.js';
 import type { Ctx } from '../context.js';
 import { blobPath, decodeRow, FORMAT, manifestPath, tablePath, type Manifest } from './backup-format.js';
 
@@ -58,6 +59,7 @@ export async function restoreBackup(ctx: Ctx, from: string): Promise<{ tables: n
         }
         rows += line;
       }
+      await afterRestore(trx);
     });
   } catch (err) {
     for (const key of restored) await ctx.blobs.delete(key).catch(() => undefined);

@@ -1,9 +1,11 @@
-// A consistent copy of the whole database while the service keeps writing: SQLite's VACUUM INTO
+// A consistent copy of the whole database while the service keeps writing (PostgreSQL:
+// snapshot-postgres.ts). SQLite's VACUUM INTO
 // reads one snapshot (a read transaction; in WAL mode writers go on) into a new file, which is then
 // read table by table at leisure.
 import fs from 'node:fs';
 import SQLite from 'better-sqlite3';
-import { sql } from 'kysely';
+import { PostgresAdapter, sql } from 'kysely';
+import { resetIdentities, takePostgresSnapshot } from './snapshot-postgres.js';
 import type { Db } from './index.js';
 
 /** Tables that are bookkeeping of the database itself, not data: the target's own migration sets them. */
@@ -16,7 +18,9 @@ export interface Snapshot {
   close(): Promise<void>;
 }
 
+/** `file`: where SQLite's copy goes meanwhile (removed at close); PostgreSQL reads in a transaction instead. */
 export async function takeSnapshot(db: Db, file: string): Promise<Snapshot> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) return takePostgresSnapshot(db);
   await sql`vacuum into ${file}`.execute(db);
   const copy = new SQLite(file, { readonly: true });
   const tables = (copy.prepare("select name from sqlite_master where type = 'table' order by rowid").all() as Array<{ name: string }>)
@@ -32,4 +36,9 @@ export async function takeSnapshot(db: Db, file: string): Promise<Snapshot> {
       fs.rmSync(file, { force: true });
     },
   };
+}
+
+/** After a restore inserted rows with their own ids: continue numbering after them (SQLite's AUTOINCREMENT does so itself). */
+export async function afterRestore(db: Db): Promise<void> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) await resetIdentities(db);
 }
