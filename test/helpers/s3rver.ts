@@ -31,10 +31,13 @@ export async function startLocalS3(buckets: string[]): Promise<LocalS3> {
     configureBuckets: buckets.map((name) => ({ name, configs: [] })),
   });
   const { address, port } = await server.run();
+  let stopped = false;
   return {
     endpoint: `http://${address}:${port}`,
     directory,
     async stop() {
+      if (stopped) return;
+      stopped = true;
       await server.close();
       fs.rmSync(directory, { recursive: true, force: true });
     },
