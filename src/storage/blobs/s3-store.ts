@@ -5,13 +5,12 @@
 // All or nothing: a blob larger than one part goes up as a multipart upload, which S3 makes visible
 // only at CompleteMultipartUpload; a failed or cut-off source aborts it. A process killed mid-upload
 // leaves an unfinished multipart upload (invisible, but billed): removePartial aborts those.
-import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream';
+import { Readable } from 'node:stream';
 import {
-  AbortMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, ListMultipartUploadsCommand,
-  ListObjectsV2Command, S3Client, type S3ClientConfig,
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand,
+  GetObjectCommand, HeadBucketCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand, S3Client,
+  UploadPartCommand, type CompletedPart, type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import type { Logger } from 'pino';
 import { AppError } from '../../errors.js';
 import { BLOB_KEY, BlobNotFoundError, type BlobStore } from './store.js';
@@ -23,8 +22,8 @@ export interface S3StoreOptions {
   forcePathStyle?: boolean;
   prefix?: string;
   /**
-   * Bytes per part. Memory held by one put is about (queueSize + 2) parts: the parts in flight and the
-   * one being filled (lib-storage concatenates chunks into it). S3 allows 10,000 parts of at least 5 MiB.
+   * Bytes per part. One put holds queueSize + 1 part buffers: the parts in flight and the one being
+   * filled. S3 allows 10,000 parts of at least 5 MiB (but the last).
    */
   partSize?: number;
   /** Parts uploaded at once by one put. */
@@ -77,29 +76,58 @@ export class S3BlobStore implements BlobStore {
 
   async put(key: string, source: Readable): Promise<{ bytes: number }> {
     const Key = this.objectKey(key);
-    const counter = new ByteCounter();
-    // The source's own error (a client cut off, the size limit) travels through `counter` into the
-    // upload, which then aborts its multipart upload; and a failed upload destroys the source, so the
-    // request body is not left hanging.
-    let sourceError: Error | undefined;
-    pipeline(source, counter, (err) => { if (err) sourceError = err; });
-    const upload = new Upload({
-      client: this.client,
-      params: { Bucket: this.bucket, Key, Body: counter, ContentType: 'application/octet-stream' },
-      partSize: this.partSize,
-      queueSize: this.queueSize,
-      leavePartsOnError: false,
-    });
+    const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const upload = new PartUpload(this.client, this.bucket, Key, this.queueSize);
+    // Part buffers are filled by copying the chunks in (so each chunk is free at once) and reused once
+    // their part is sent: one put holds at most queueSize + 1 of them, however large the blob.
+    const pool: Buffer[] = [];
+    const take = () => pool.pop() ?? Buffer.allocUnsafe(this.partSize);
+    let part = take();
+    let filled = 0;
+    let bytes = 0;
+    let finished = false;
     try {
-      await upload.done();
-      return { bytes: counter.bytes };
+      for (;;) {
+        let next: IteratorResult<Buffer>;
+        try {
+          next = await chunks.next();
+        } catch (err) {
+          throw new SourceError(err);
+        }
+        if (next.done) break;
+        const chunk = next.value;
+        for (let at = 0; at < chunk.length;) {
+          const n = Math.min(chunk.length - at, this.partSize - filled);
+          chunk.copy(part, filled, at, at + n);
+          filled += n;
+          at += n;
+          bytes += n;
+          if (filled < this.partSize) continue;
+          const full = part;
+          // Waits while queueSize parts are in flight: the source is not read meanwhile (backpressure).
+          await upload.send(full, this.partSize, () => pool.push(full));
+          part = take();
+          filled = 0;
+        }
+      }
+      if (upload.started) {
+        if (filled > 0) await upload.send(part, filled, () => {});
+        await upload.complete();
+      } else {
+        // Smaller than one part (or exactly empty): a single PutObject, atomic by itself.
+        await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key, Body: part.subarray(0, filled), ContentLength: filled, ContentType: 'application/octet-stream' }));
+      }
+      finished = true;
+      return { bytes };
     } catch (err) {
-      counter.destroy();
-      if (sourceError) throw sourceError;
-      // An abort that S3 refused (or a server without AbortMultipartUpload) leaves only invisible parts,
-      // which removePartial retries; the blob itself was never completed.
+      await upload.abort(this.log);
+      if (err instanceof SourceError) throw err.cause;
       this.log?.error({ err, key }, 'blob store: put failed');
       throw unavailable();
+    } finally {
+      // A put that failed on our side stops reading the source: that destroys it, so the request body
+      // (and the encryption in front of it) is not left waiting.
+      if (!finished) await chunks.return?.().catch(() => {});
     }
   }
 
@@ -194,12 +222,68 @@ function isNotImplemented(err: unknown): boolean {
   return name === 'NotImplemented' || name === 'MethodNotAllowed' || statusOf(err) === 501 || statusOf(err) === 405;
 }
 
-/** Counts the bytes on their way to the upload (lib-storage does not report a total for a stream). */
-class ByteCounter extends Transform {
-  bytes = 0;
-  override _transform(chunk: Buffer, _e: BufferEncoding, done: TransformCallback) {
-    this.bytes += chunk.length;
-    done(null, chunk);
+/** The source stream failed (a client cut off, the size limit): its own error is what put rejects with. */
+class SourceError extends Error {
+  constructor(override readonly cause: unknown) { super('source failed'); }
+}
+
+/**
+ * One multipart upload, started by its first full part: parts go up queueSize at a time; S3 shows
+ * nothing until complete(); abort() discards it (and, failing that, leaves it to removePartial).
+ */
+class PartUpload {
+  private uploadId: string | undefined;
+  private readonly parts: CompletedPart[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: unknown;
+  private readonly stop = new AbortController();
+
+  constructor(private readonly client: S3Client, private readonly bucket: string, private readonly key: string, private readonly queueSize: number) {}
+
+  get started(): boolean { return this.uploadId !== undefined; }
+
+  /** Sends `length` bytes of `buf` as the next part; `release` runs once the buffer may be reused. */
+  async send(buf: Buffer, length: number, release: () => void): Promise<void> {
+    if (!this.uploadId) {
+      const created = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, ContentType: 'application/octet-stream' }));
+      if (!created.UploadId) throw new Error('CreateMultipartUpload answered no UploadId');
+      this.uploadId = created.UploadId;
+    }
+    while (this.inFlight.size >= this.queueSize) await Promise.race(this.inFlight);
+    if (this.failure) throw this.failure;
+    const PartNumber = this.parts.length + 1;
+    const entry: CompletedPart = { PartNumber };
+    this.parts.push(entry);
+    const sent = this.client.send(new UploadPartCommand({
+      Bucket: this.bucket, Key: this.key, UploadId: this.uploadId, PartNumber, Body: buf.subarray(0, length), ContentLength: length,
+    }), { abortSignal: this.stop.signal }).then((res) => {
+      if (!res.ETag) throw new Error(`UploadPart ${PartNumber} answered no ETag`);
+      entry.ETag = res.ETag;
+      release();
+    }).catch((err: unknown) => { this.failure ??= err; }).finally(() => { this.inFlight.delete(sent); });
+    this.inFlight.add(sent);
+  }
+
+  async complete(): Promise<void> {
+    await Promise.all(this.inFlight);
+    if (this.failure) throw this.failure;
+    await this.client.send(new CompleteMultipartUploadCommand({
+      Bucket: this.bucket, Key: this.key, UploadId: this.uploadId, MultipartUpload: { Parts: this.parts },
+    }));
+    this.uploadId = undefined;
+  }
+
+  async abort(log?: Logger): Promise<void> {
+    this.stop.abort();
+    await Promise.all(this.inFlight);
+    if (!this.uploadId) return;
+    try {
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, UploadId: this.uploadId }));
+    } catch (err) {
+      // The parts stay invisible either way; removePartial (or a lifecycle rule) discards them later.
+      log?.warn({ err, key: this.key }, 'blob store: an unfinished multipart upload could not be aborted now');
+    }
+    this.uploadId = undefined;
   }
 }
 
