@@ -25,8 +25,9 @@ describe('S3BlobStore memory', () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', '--expose-gc', path.join(here, 's3-put-memory.ts'), s3.endpoint, 'sx-memory', String(bytes), String(maxUpload)], { maxBuffer: 1 << 20, timeout: 30 * 60_000 });
     const r = JSON.parse(stdout) as { stored: number; growth: number; seconds: number };
     assert.equal(r.stored, bytes);
-    // 8 MiB parts, two in flight and one being filled (concatenated from chunks): ~32 MiB, plus slack.
-    assert.ok(r.growth < 64 * MiB, `RSS grew by ${(r.growth / MiB).toFixed(1)} MiB for a ${bytes / MiB} MiB put`);
+    // Three 8 MiB part buffers (two in flight, one filling) and the garbage of 64 KiB chunks awaiting the
+    // collector (the folder store shows ~25 MiB of that alone): measured 35–60 MiB from 64 MiB to 2 GiB.
+    assert.ok(r.growth < 80 * MiB, `RSS grew by ${(r.growth / MiB).toFixed(1)} MiB for a ${bytes / MiB} MiB put`);
     console.log(`# put of ${bytes / MiB} MiB: RSS +${(r.growth / MiB).toFixed(1)} MiB, ${r.seconds} s`);
   });
 });
