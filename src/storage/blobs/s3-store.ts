@@ -66,6 +66,9 @@ export class S3BlobStore implements BlobStore {
       // every 64 KiB segment carries its GCM tag, checked before any plaintext is released.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      // The SDK waits forever by default: a bucket that stops answering would hold uploads and
+      // downloads open without end. A socket idle this long fails the request (it is retried).
+      requestHandler: { connectionTimeout: 10_000, requestTimeout: 120_000 },
     });
   }
 
@@ -153,7 +156,8 @@ export class S3BlobStore implements BlobStore {
       await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key }));
     } catch (err) {
       if (isNotFound(err)) return;
-      throw err;
+      this.log?.error({ err, key }, 'blob store: delete failed');
+      throw unavailable();
     }
   }
 
