@@ -256,6 +256,8 @@ class PartUpload {
     while (this.inFlight.size >= this.queueSize) await Promise.race(this.inFlight);
     if (this.failure) throw this.failure;
     const PartNumber = this.parts.length + 1;
+    // Cannot happen within MAX_UPLOAD_BYTES (partSizeFor); S3 would refuse the completion anyway.
+    if (PartNumber > MAX_PARTS) throw new Error(`more than ${MAX_PARTS} parts`);
     const entry: CompletedPart = { PartNumber };
     this.parts.push(entry);
     const sent = this.client.send(new UploadPartCommand({
