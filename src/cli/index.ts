@@ -13,6 +13,7 @@ import { provisioningLog } from './provisioning-log.js';
 import { auditExport, auditVerify } from './audit.js';
 import { assertMasterKeyGiven, backup, restore } from './backup.js';
 import { collect } from './collect.js';
+import { assertSharedMasterKey, migrateStore } from './migrate-store.js';
 import { tenantCreate, tenantDelete, tenantList, tenantResetPassword } from './tenant.js';
 import { tenantSet } from './tenant-settings.js';
 import { tokenList, tokenRevoke, tokenRotate } from './token.js';
@@ -54,6 +55,10 @@ Commands:
   restore --from DIR [--json]
       Into an empty installation (new DATA_DIR or database, empty blob store), on the same master key;
       then verifies every audit chain (exit 1 when one is broken).
+  migrate-store --from DIR [--json]
+      Moves the embedded installation in DIR (SQLite + blob folder) into the empty store this process is
+      configured for (DATABASE_URL, BLOB_STORE=s3, …), with the service stopped. Needs
+      SECURE_EXCHANGE_MASTER_KEY set to that installation's key.
 
 Configuration comes from the environment, as for the server: DATA_DIR, PUBLIC_URL, PORT,
 SECURE_EXCHANGE_MASTER_KEY (see README.md).`;
@@ -79,6 +84,7 @@ const COMMANDS: Record<string, Handler> = {
   collect,
   backup,
   restore,
+  'migrate-store': migrateStore,
 };
 
 export function options<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], spec: T) {
@@ -102,6 +108,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   if (name === 'restore') assertMasterKeyGiven(config);
+  if (name === 'migrate-store') assertSharedMasterKey(config.masterKey);
   const ctx = await openContext(config, createLogger('warn', pino.destination(2)));
   try {
     return (await handler(ctx, argv.slice(name.split(' ').length))) ?? 0;
