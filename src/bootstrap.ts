@@ -4,13 +4,15 @@ import type { Config } from './config.js';
 import type { Ctx } from './domain/context.js';
 import { assertMasterKeyMatches } from './domain/tenants/tenant-key.js';
 import { FolderBlobStore } from './storage/blobs/folder-store.js';
+import { partSizeFor, S3BlobStore } from './storage/blobs/s3-store.js';
+import type { BlobStore } from './storage/blobs/store.js';
 import { loadMasterKey } from './storage/crypto/keys.js';
 import { openDatabase } from './storage/db/index.js';
 
 export async function openContext(config: Config, log: Logger): Promise<Ctx> {
   const masterKey = loadMasterKey(config.masterKey, config.dataDir);
   const db = await openDatabase(config.databaseUrl ?? config.databaseFile);
-  const ctx: Ctx = { config, db, blobs: new FolderBlobStore(config.blobDir), masterKey, log };
+  const ctx: Ctx = { config, db, blobs: openBlobStore(config, log), masterKey, log };
   try {
     await assertMasterKeyMatches(ctx);
   } catch (err) {
@@ -18,4 +20,14 @@ export async function openContext(config: Config, log: Logger): Promise<Ctx> {
     throw err;
   }
   return ctx;
+}
+
+/** The folder under DATA_DIR (embedded default), or the bucket when BLOB_STORE=s3. */
+export function openBlobStore(config: Config, log: Logger): BlobStore {
+  if (config.blobStore === 's3' && config.s3) {
+    // Parts sized so the largest allowed upload fits in S3's 10,000 parts; two in flight keep one put
+    // at a few tens of MiB however large the document (DESIGN.md: never held whole in memory).
+    return new S3BlobStore({ ...config.s3, partSize: partSizeFor(config.maxUploadBytes), queueSize: 2 }, log);
+  }
+  return new FolderBlobStore(config.blobDir);
 }

@@ -13,7 +13,11 @@ export interface Config {
   databaseFile: string;
   /** postgres:// URL (DATABASE_URL): the whole service runs on PostgreSQL instead of databaseFile. */
   databaseUrl: string | undefined;
+  /** Where documents' sealed blobs go: `blobDir` (embedded default) or an S3-compatible bucket. */
+  blobStore: 'folder' | 's3';
   blobDir: string;
+  /** Set when `blobStore` is `s3`. */
+  s3: S3Config | undefined;
   maxUploadBytes: number;
   /** Staging files of resumable (tus) uploads in progress: sealed segments only, never plaintext. */
   uploadDir: string;
@@ -38,7 +42,54 @@ export interface Config {
   invitationTtlDays: number;
 }
 
+/**
+ * An S3-compatible bucket. Credentials are not here: the AWS SDK reads AWS_ACCESS_KEY_ID,
+ * AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (or a role, a profile) itself, so they never sit in
+ * an object that might be logged.
+ */
+export interface S3Config {
+  bucket: string;
+  region: string;
+  /** Unset: AWS S3 itself. */
+  endpoint: string | undefined;
+  /** `bucket/key` paths instead of `bucket.host` names (MinIO, Ceph RGW, s3rver, most self-hosted servers). */
+  forcePathStyle: boolean;
+  /** Prepended to every blob key, so one bucket can hold other things (or several installations). */
+  prefix: string;
+}
+
 export class ConfigError extends Error {}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function s3Config(env: NodeJS.ProcessEnv): S3Config {
+  const bucket = env.S3_BUCKET ?? '';
+  // The DNS-compatible names of S3's bucket naming rules; a path-style server accepts them too.
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new ConfigError(`S3_BUCKET must be a bucket name (3–63 of a-z, 0-9, ".", "-"), got "${bucket}"`);
+  const endpoint = env.S3_ENDPOINT || undefined;
+  if (endpoint) {
+    let ok = false;
+    try { ok = ['http:', 'https:'].includes(new URL(endpoint).protocol); } catch { /* reported below */ }
+    if (!ok) throw new ConfigError('S3_ENDPOINT must be an http(s) URL');
+  }
+  // Both or neither: half a key pair would make the SDK fall through to other credential sources silently.
+  if (!env.AWS_ACCESS_KEY_ID !== !env.AWS_SECRET_ACCESS_KEY) throw new ConfigError('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together');
+  const prefix = env.S3_PREFIX ?? '';
+  if (!/^([A-Za-z0-9._-]+\/)*$/.test(prefix)) throw new ConfigError(`S3_PREFIX must be empty or folder names each ending in "/", got "${prefix}"`);
+  return {
+    bucket,
+    region: env.S3_REGION || env.AWS_REGION || 'us-east-1',
+    endpoint,
+    forcePathStyle: bool(env, 'S3_FORCE_PATH_STYLE', false),
+    prefix,
+  };
+}
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -79,6 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const uploadExpiryHours = int(env, 'UPLOAD_EXPIRY_HOURS', 24);
   if (uploadExpiryHours < 1 || uploadExpiryHours > 24 * 30) throw new ConfigError(`UPLOAD_EXPIRY_HOURS must be between 1 and 720, got ${uploadExpiryHours}`);
   if (invitationTtlDays < 1 || invitationTtlDays > 365) throw new ConfigError(`INVITATION_TTL_DAYS must be between 1 and 365, got ${invitationTtlDays}`);
+  const blobStore = env.BLOB_STORE || 'folder';
+  if (blobStore !== 'folder' && blobStore !== 's3') throw new ConfigError(`BLOB_STORE must be "folder" or "s3", got "${blobStore}"`);
   return {
     port,
     host: env.HOST || '127.0.0.1',
@@ -87,7 +140,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKey: env.SECURE_EXCHANGE_MASTER_KEY || undefined,
     databaseFile: path.join(dataDir, 'secure-exchange.sqlite'),
     databaseUrl,
+    blobStore,
     blobDir: path.join(dataDir, 'blobs'),
+    s3: blobStore === 's3' ? s3Config(env) : undefined,
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 2 * 1024 ** 3),
     uploadDir: path.join(dataDir, 'uploads'),
     uploadExpiryHours,

@@ -11,7 +11,9 @@ import { adminDemote, adminPromote, userList } from './admin.js';
 import { idpImport } from './idp-import.js';
 import { provisioningLog } from './provisioning-log.js';
 import { auditExport, auditVerify } from './audit.js';
+import { assertMasterKeyGiven, backup, restore } from './backup.js';
 import { collect } from './collect.js';
+import { assertSharedMasterKey, migrateStore } from './migrate-store.js';
 import { tenantCreate, tenantDelete, tenantList, tenantResetPassword } from './tenant.js';
 import { tenantSet } from './tenant-settings.js';
 import { tokenList, tokenRevoke, tokenRotate } from './token.js';
@@ -47,6 +49,16 @@ Commands:
   collect [--grace-minutes N] [--json]
       Removes partial upload files and blobs no live document refers to, older than N minutes (default 60;
       the server does this every ten minutes). Use 0 only while no upload is running.
+  backup --out DIR [--json]
+      A consistent copy while the service runs (database rows, encrypted blobs, wrapped keys; never the
+      master key) into a new or empty folder.
+  restore --from DIR [--json]
+      Into an empty installation (new DATA_DIR or database, empty blob store), on the same master key;
+      then verifies every audit chain (exit 1 when one is broken).
+  migrate-store --from DIR [--json]
+      Moves the embedded installation in DIR (SQLite + blob folder) into the empty store this process is
+      configured for (DATABASE_URL, BLOB_STORE=s3, …), with the service stopped. Needs
+      SECURE_EXCHANGE_MASTER_KEY set to that installation's key.
 
 Configuration comes from the environment, as for the server: DATA_DIR, PUBLIC_URL, PORT,
 SECURE_EXCHANGE_MASTER_KEY (see README.md).`;
@@ -70,6 +82,9 @@ const COMMANDS: Record<string, Handler> = {
   'admin promote': adminPromote,
   'admin demote': adminDemote,
   collect,
+  backup,
+  restore,
+  'migrate-store': migrateStore,
 };
 
 export function options<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], spec: T) {
@@ -92,6 +107,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
+  if (name === 'restore') assertMasterKeyGiven(config);
+  if (name === 'migrate-store') assertSharedMasterKey(config.masterKey);
   const ctx = await openContext(config, createLogger('warn', pino.destination(2)));
   try {
     return (await handler(ctx, argv.slice(name.split(' ').length))) ?? 0;

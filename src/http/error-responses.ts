@@ -62,7 +62,23 @@ export async function sendError(err: unknown, req: FastifyRequest, reply: Fastif
   // read and dropped, or, when it is large, the connection is closed after the answer — never left for
   // the next request on a kept-alive connection to stumble over.
   if (!req.raw.complete && !(await drain(req.raw))) reply.header('connection', 'close');
+  dropRepresentationHeaders(reply);
   return sendDescribed(req, reply, d);
+}
+
+/**
+ * A handler may fail after it chose its answer's headers: a download whose blob store fails before the
+ * first byte (an unreachable bucket) has set the file's type, length and name. The error must not go
+ * out under them (a JSON body announced as octets, of the file's length). Fastify has already copied
+ * them onto the raw response when it started the stream, so they go from both.
+ */
+const REPRESENTATION = ['content-type', 'content-length', 'content-disposition', 'content-encoding', 'repr-digest', 'etag', 'last-modified'];
+function dropRepresentationHeaders(reply: FastifyReply) {
+  if (reply.raw.headersSent) return;
+  for (const h of REPRESENTATION) {
+    reply.removeHeader(h);
+    reply.raw.removeHeader(h);
+  }
 }
 
 export function sendNotFound(req: FastifyRequest, reply: FastifyReply) {

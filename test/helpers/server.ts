@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createTestDatabase } from './test-database.js';
+import { createTestDatabase, useDatabaseFor } from './test-database.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const sharedDir = path.resolve(repoRoot, '../shared');
@@ -50,10 +50,14 @@ export async function startServer(extraEnv: NodeJS.ProcessEnv = {}): Promise<Run
   };
   delete env.SECURE_EXCHANGE_MASTER_KEY;
   if (extraEnv.SECURE_EXCHANGE_MASTER_KEY) env.SECURE_EXCHANGE_MASTER_KEY = extraEnv.SECURE_EXCHANGE_MASTER_KEY;
-  // The dialect is the test run's choice (TEST_DATABASE), never the caller's shell's DATABASE_URL.
+  // The dialect is the test run's choice (TEST_DATABASE), never the caller's shell's DATABASE_URL; a
+  // caller may name a database (a second instance on the same one) or none (DATABASE_URL: '' = SQLite).
   delete env.DATABASE_URL;
-  const database = extraEnv.DATABASE_URL ? undefined : await createTestDatabase(dataDir);
-  if (extraEnv.DATABASE_URL) env.DATABASE_URL = extraEnv.DATABASE_URL;
+  const database = 'DATABASE_URL' in extraEnv ? undefined : await createTestDatabase(dataDir);
+  if (extraEnv.DATABASE_URL) {
+    env.DATABASE_URL = extraEnv.DATABASE_URL;
+    useDatabaseFor(dataDir, extraEnv.DATABASE_URL);
+  }
   else if (database?.url) env.DATABASE_URL = database.url;
   let out = '';
   let child: ChildProcess;

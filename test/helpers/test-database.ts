@@ -60,6 +60,11 @@ export async function createTestDatabase(dataDir?: string): Promise<TestDatabase
   };
 }
 
+/** A server started on a database it does not own (a second instance, a restore target): the helpers' view. */
+export function useDatabaseFor(dataDir: string, url: string) {
+  urls.set(dataDir, url);
+}
+
 /** openDatabase's argument for a throwaway database of a unit test, and its cleanup. */
 export async function scratchDatabase(): Promise<{ target: string; drop(): Promise<void> }> {
   const db = await createTestDatabase();

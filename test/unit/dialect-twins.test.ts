@@ -141,8 +141,10 @@ describe(`dialect twins (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     try {
       let release!: () => void;
       const held = new Promise<void>((r) => { release = r; });
-      const first = runExclusively(db, 'twin-job', () => held);
-      await new Promise((r) => setTimeout(r, 100));
+      let started!: () => void;
+      const running = new Promise<void>((r) => { started = r; });
+      const first = runExclusively(db, 'twin-job', () => { started(); return held; });
+      await running; // the lock is held from here on
       assert.equal(await runExclusively(other, 'twin-job', async () => undefined), false, 'skipped while the other runs it');
       assert.equal(await runExclusively(other, 'another-job', async () => undefined), true, 'other names are not blocked');
       release();
@@ -150,12 +152,20 @@ describe(`dialect twins (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       assert.equal(await runExclusively(other, 'twin-job', async () => undefined), true, 'runs once the holder is done');
       // An instance that dies mid-run (its connection gone) leaves no lock behind.
       const doomed = await openDatabase(scratch.target);
-      const stuck = runExclusively(doomed, 'twin-job', () => new Promise(() => undefined));
-      await new Promise((r) => setTimeout(r, 100));
+      let stuckStarted!: () => void;
+      const stuckRunning = new Promise<void>((r) => { stuckStarted = r; });
+      const stuck = runExclusively(doomed, 'twin-job', () => { stuckStarted(); return new Promise(() => undefined); });
+      await stuckRunning;
       assert.equal(await runExclusively(other, 'twin-job', async () => undefined), false);
       await sql`select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())`.execute(other);
       void stuck.catch(() => undefined);
-      assert.equal(await runExclusively(other, 'twin-job', async () => undefined), true);
+      // pg_terminate_backend only signals: the backend lets go of its locks as it exits, a moment later.
+      let ranAfter = false;
+      for (let i = 0; i < 50 && !ranAfter; i++) {
+        ranAfter = await runExclusively(other, 'twin-job', async () => undefined);
+        if (!ranAfter) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(ranAfter, true, 'the dead holder\'s lock is gone');
       void doomed.destroy().catch(() => undefined);
     } finally {
       await other.destroy();

@@ -2,6 +2,7 @@
 // live document version refers to (stored but never committed, or of a deleted document whose removal
 // failed). Only blobs older than `grace` are touched: a younger one may be an upload between its blob
 // write and its commit, right now, in this or another process.
+import { blobRemovalHeld } from '../backup/blob-hold.js';
 import type { Ctx } from '../context.js';
 
 export interface Collected { partial: number; orphans: number }
@@ -11,6 +12,8 @@ const BATCH = 500;
 export async function collectBlobs(ctx: Ctx, graceMs: number): Promise<Collected> {
   const before = new Date(Date.now() - graceMs);
   const partial = await ctx.blobs.removePartial(before);
+  // A backup is copying blobs its snapshot refers to: none is removed until it is done.
+  if (await blobRemovalHeld(ctx)) return { partial, orphans: 0 };
   let orphans = 0;
   let batch: string[] = [];
   const sweep = async () => {

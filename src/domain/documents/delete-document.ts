@@ -1,9 +1,12 @@
 // Deleting a document hides it and every version at once (one transaction with its audit entry);
 // the row stays so the audit trail's targets keep a name. The blobs are removed right after the commit;
 // one whose removal fails (or a crash in between) is no longer referenced and the collector removes it.
+// While a backup runs the blobs stay for the collector too (blob-hold.ts): its snapshot may still hold
+// the document. The version rows keep their wrapped keys, but the document is gone from every view.
 import { notFound } from '../../errors.js';
 import { nowIso } from '../../storage/db/index.js';
 import { recordAudit } from '../audit/record-audit.js';
+import { blobRemovalHeld } from '../backup/blob-hold.js';
 import type { Ctx } from '../context.js';
 import { exchangeFor } from '../exchanges/exchange-access.js';
 import { principalOf, type Actor } from '../sessions/resolve-session.js';
@@ -22,6 +25,7 @@ export async function deleteDocument(ctx: Ctx, actor: Actor, exchangeId: string,
     return (await trx.selectFrom('document_versions').select('blob_key').where('document_id', '=', doc.id).execute()).map((r) => r.blob_key);
   });
   if (!blobKeys) throw notFound('Document not found');
+  if (await blobRemovalHeld(ctx)) return;
   for (const key of blobKeys) {
     try { await ctx.blobs.delete(key); } catch (err) { ctx.log.warn({ err, document: doc.id }, 'blob of a deleted document left for the collector'); }
   }

@@ -5,9 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { BlobStore } from './store.js';
-
-const KEY_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
+import { BLOB_KEY as KEY_PATTERN, type BlobStore } from './store.js';
 
 export class FolderBlobStore implements BlobStore {
   constructor(private readonly root: string) {
@@ -72,6 +70,10 @@ export class FolderBlobStore implements BlobStore {
 
   async delete(key: string): Promise<void> {
     await fs.promises.rm(this.pathOf(key), { force: true });
+  }
+
+  async ready(): Promise<void> {
+    await fs.promises.access(path.join(this.root, 'tmp'), fs.constants.W_OK);
   }
 }
 

@@ -3,13 +3,17 @@
 //
 // Kysely driver for better-sqlite3 with group commit: write transactions that arrive while another
 // one is open share one BEGIN IMMEDIATE … COMMIT, so a burst of SCIM creates costs one fsync instead
-// of one each. synchronous=FULL stays: nothing is acknowledged before the COMMIT that carries it is on
-// disk. Reads outside transactions see only committed (so durable) data and never wait behind a
+// of one each. Nothing is acknowledged before the COMMIT that carries it is on disk: after COMMIT the
+// WAL file is flushed on a libuv thread (wal-flusher.ts) while the event loop goes on, and the next
+// group may already run. Reads outside transactions see committed data and never wait behind a
 // writer: they run on the writing connection while it has no transaction open, else on a second,
-// query-only connection.
+// query-only connection. Such a read may see a commit whose flush is still under way (a few ms);
+// its writer is answered only once the flush is done, and a write that builds on it is flushed with
+// or after it, so a power cut can undo only what nobody was told was stored.
 import type { CompiledQuery, DatabaseConnection, Driver, QueryResult } from 'kysely';
 import { CompiledQuery as Compiled, SelectQueryNode } from 'kysely';
 import type SQLite from 'better-sqlite3';
+import type { WalFlusher } from './wal-flusher.js';
 
 /** Hands out the writing connection in arrival order. */
 class Mutex {
@@ -49,6 +53,8 @@ class Lease implements DatabaseConnection {
   inTransaction = false;
   /** The group this use wrote or read in: its answer waits until that group is durable. */
   group: Group | undefined;
+  /** It wrote in autocommit mode, outside any group: its answer waits for a flush of the WAL. */
+  wroteAlone = false;
   constructor(private readonly driver: GroupCommitDriver) {}
 
   executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
@@ -87,7 +93,7 @@ export class GroupCommitDriver implements Driver {
   private openGroup: Group | undefined;
   private commitScheduled = false;
 
-  constructor(readonly writer: Conn, readonly reader: Conn) {}
+  constructor(readonly writer: Conn, readonly reader: Conn, private readonly wal: WalFlusher) {}
 
   async init(): Promise<void> {}
 
@@ -108,6 +114,7 @@ export class GroupCommitDriver implements Driver {
       await this.mutex.lock();
       lease.holdsWriter = true;
     }
+    if (!this.openGroup && !lease.inTransaction && !stmt.readonly) lease.wroteAlone = true;
     return this.run<R>(lease, stmt, q.parameters);
   }
 
@@ -181,6 +188,7 @@ export class GroupCommitDriver implements Driver {
       lease.holdsWriter = false;
       this.mutex.unlock();
     }
+    if (lease.wroteAlone) await this.wal.flush();
     if (!lease.group) return;
     this.scheduleCommit();
     await lease.group.durable;
@@ -192,6 +200,7 @@ export class GroupCommitDriver implements Driver {
     setImmediate(() => void this.commit());
   }
 
+  /** Commits the open group; resolves once it is on disk (or has failed). */
   private async commit(): Promise<void> {
     await this.mutex.lock();
     this.commitScheduled = false;
@@ -201,18 +210,28 @@ export class GroupCommitDriver implements Driver {
       if (!group) return;
       try {
         this.writer.prepare('commit').run();
-        group.settle();
       } catch (err) {
         if (this.writer.sqlite.inTransaction) this.writer.sqlite.exec('rollback');
         group.settle(err);
+        return;
       }
     } finally {
+      // The next group may begin while this one's flush runs.
       this.mutex.unlock();
+    }
+    try {
+      await this.wal.flush();
+      group.settle();
+    } catch (err) {
+      // Committed but not known to be on disk: nobody is told it was stored.
+      group.settle(err);
     }
   }
 
   async destroy(): Promise<void> {
     await this.commit();
+    await this.wal.flush().catch(() => undefined);
+    this.wal.close();
     this.reader.sqlite.close();
     this.writer.sqlite.close();
   }

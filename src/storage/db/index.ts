@@ -10,6 +10,7 @@ import {
   type Driver, type Migration, type MigrationProvider, type SqliteDatabase,
 } from 'kysely';
 import { GroupCommitDriver, type Conn } from './group-commit.js';
+import { WalFlusher } from './wal-flusher.js';
 import type { Database } from './schema.js';
 import * as m0001 from './migrations/0001_initial.js';
 import * as m0004 from './migrations/0004_exchanges_people.js';
@@ -18,6 +19,7 @@ import * as m0006 from './migrations/0006_exchange_admin.js';
 import * as m0007 from './migrations/0007_uploads.js';
 import * as m0008 from './migrations/0008_blob_references.js';
 import * as m0009 from './migrations/0009_rate_limits.js';
+import * as m0010 from './migrations/0010_maintenance_holds.js';
 
 export type Db = Kysely<Database>;
 export type { Database } from './schema.js';
@@ -31,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0007_uploads': m0007,
   '0008_blob_references': m0008,
   '0009_rate_limits': m0009,
+  '0010_maintenance_holds': m0010,
 };
 
 class StaticMigrations implements MigrationProvider {
@@ -70,8 +73,11 @@ function openSqlite(file: string): Db {
   // The database holds hashes and wrapped keys: readable by the service's user only.
   fs.chmodSync(file, 0o600);
   sqlite.pragma('journal_mode = WAL');
-  // FULL: an acknowledged write (a provisioned user, an uploaded document) survives a power cut.
-  sqlite.pragma('synchronous = FULL');
+  // NORMAL: SQLite itself does not flush at COMMIT (only at checkpoints, which keeps the file
+  // consistent); the group-commit driver flushes the WAL file after each COMMIT on a libuv thread and
+  // acknowledges nothing before that flush, so an acknowledged write (a provisioned user, an uploaded
+  // document) survives a power cut as with FULL — without stalling the event loop for the flush.
+  sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   // Server and CLI may write at once; wait for the lock instead of failing with SQLITE_BUSY.
   sqlite.pragma('busy_timeout = 5000');
@@ -133,12 +139,15 @@ function unicodeLower(conn: SQLite.Database) {
 }
 
 /** SQLite's dialect (compiler, adapter, introspector) over the group-commit driver. */
-class GroupCommitSqliteDialect extends SqliteDialect {
-  constructor(private readonly writer: SQLite.Database, private readonly reader: SQLite.Database) {
+export class GroupCommitSqliteDialect extends SqliteDialect {
+  constructor(
+    private readonly writer: SQLite.Database, private readonly reader: SQLite.Database,
+    private readonly wal = new WalFlusher(`${writer.name}-wal`),
+  ) {
     super({ database: writer as unknown as SqliteDatabase });
   }
   override createDriver(): Driver {
-    return new GroupCommitDriver(withStatementCache(this.writer), withStatementCache(this.reader));
+    return new GroupCommitDriver(withStatementCache(this.writer), withStatementCache(this.reader), this.wal);
   }
 }
 

@@ -279,6 +279,12 @@ export interface RateLimitTable {
   count: number;
 }
 
+/** A housekeeping step paused until `until` (ISO time), e.g. blob removal while a backup copies blobs. */
+export interface MaintenanceHoldTable {
+  name: string;
+  until: string;
+}
+
 export interface Database {
   tenants: TenantTable;
   scim_tokens: ScimTokenTable;
@@ -301,4 +307,5 @@ export interface Database {
   audit_log: AuditTable;
   provisioning_log: ProvisioningLogTable;
   rate_limits: RateLimitTable;
+  maintenance_holds: MaintenanceHoldTable;
 }

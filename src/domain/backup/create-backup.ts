@@ -1,0 +1,78 @@
+// `secure-exchange backup --out DIR`, consistent while the service runs: blob removal is held, one
+// database snapshot is taken and written out table by table, then every blob a live document version
+// of the snapshot refers to is copied. The manifest is written last: a folder without one is no backup.
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { invalid } from '../../errors.js';
+import { takeSnapshot, type Snapshot } from '../../storage/db/snapshot.js';
+import type { Ctx } from '../context.js';
+import { blobPath, encodeRow, FORMAT, manifestPath, tablePath, type Manifest } from './backup-format.js';
+import { holdBlobRemoval, releaseBlobRemoval } from './blob-hold.js';
+
+/** Unfinished resumable uploads live in local staging files that a backup does not carry. */
+const SKIPPED_TABLES = new Set(['uploads']);
+/** Long enough for a large installation; the hold ends by itself should the backup die. */
+const HOLD_MS = 12 * 3600_000;
+
+export async function createBackup(ctx: Ctx, out: string): Promise<Manifest> {
+  if (fs.existsSync(out) && fs.readdirSync(out).length) throw invalid(`${out} is not empty: a backup goes into a new or empty folder`);
+  fs.mkdirSync(path.join(out, 'tables'), { recursive: true, mode: 0o700 });
+  fs.mkdirSync(path.join(out, 'blobs'), { mode: 0o700 });
+  await holdBlobRemoval(ctx, HOLD_MS);
+  try {
+    const snap = await takeSnapshot(ctx.db, path.join(out, '.snapshot.sqlite'));
+    try {
+      const tables: Manifest['tables'] = [];
+      for (const [i, name] of snap.tables.filter((t) => !SKIPPED_TABLES.has(t)).entries()) {
+        const file = `${String(i + 1).padStart(3, '0')}-${name}.jsonl`;
+        tables.push({ name, file, rows: await writeTable(snap, name, tablePath(out, file)) });
+      }
+      const blobs: Manifest['blobs'] = [];
+      for (const key of await liveBlobKeys(snap)) blobs.push({ key, bytes: await copyBlob(ctx, key, blobPath(out, key)) });
+      const manifest: Manifest = { format: FORMAT, createdAt: new Date().toISOString(), tables, blobs };
+      const tmp = `${manifestPath(out)}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(manifest, null, 2) + '\n', { mode: 0o600 });
+      syncFile(tmp);
+      fs.renameSync(tmp, manifestPath(out));
+      return manifest;
+    } finally {
+      await snap.close();
+    }
+  } finally {
+    await releaseBlobRemoval(ctx);
+  }
+}
+
+async function writeTable(snap: Snapshot, name: string, file: string): Promise<number> {
+  let rows = 0;
+  const lines = (async function* () {
+    for await (const row of snap.rows(name)) {
+      rows++;
+      yield encodeRow(row) + '\n';
+    }
+  })();
+  await pipeline(lines, fs.createWriteStream(file, { mode: 0o600 }));
+  syncFile(file);
+  return rows;
+}
+
+/** Blob keys of every version of every document that is not deleted, in the snapshot. */
+async function liveBlobKeys(snap: Snapshot): Promise<string[]> {
+  const live = new Set<string>();
+  for await (const d of snap.rows('documents')) if (d.deleted_at === null) live.add(d.id as string);
+  const keys: string[] = [];
+  for await (const v of snap.rows('document_versions')) if (live.has(v.document_id as string)) keys.push(v.blob_key as string);
+  return keys;
+}
+
+async function copyBlob(ctx: Ctx, key: string, file: string): Promise<number> {
+  await pipeline(ctx.blobs.get(key), fs.createWriteStream(file, { mode: 0o600 }));
+  syncFile(file);
+  return fs.statSync(file).size;
+}
+
+function syncFile(file: string) {
+  const fd = fs.openSync(file, 'r+');
+  try { fs.fdatasyncSync(fd); } finally { fs.closeSync(fd); }
+}
