@@ -43,17 +43,27 @@ export async function openDatabase(file: string): Promise<Db> {
   // document) survives a power cut as with FULL — without stalling the event loop for the flush.
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
+  // A WAL reset after a checkpoint keeps at most this much file (it would otherwise stay at its peak).
+  sqlite.pragma('journal_size_limit = 67108864');
   // Server and CLI may write at once; wait for the lock instead of failing with SQLITE_BUSY.
   sqlite.pragma('busy_timeout = 5000');
   // The reading connection (see group-commit.ts) is never written through.
   const reader = new SQLite(file);
   reader.pragma('query_only = ON');
   reader.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite, reader) });
+  const dialect = new GroupCommitSqliteDialect(sqlite, reader);
+  const db = new Kysely<Database>({ dialect });
   // data_version of the writing connection changes only when another connection commits; the reading
   // one never writes, so that is another process (the CLI).
   const dataVersion = sqlite.prepare('pragma data_version').pluck();
   elsewhere.set(db, () => dataVersion.get() as number);
+  writers.set(db, {
+    writer: sqlite,
+    exclusive: (work) => {
+      if (!dialect.driver) throw new Error('the database is not open yet');
+      return dialect.driver.exclusive(work);
+    },
+  });
   const { error, results } = await new Migrator({ db, provider: new StaticMigrations(), allowUnorderedMigrations: true }).migrateToLatest();
   if (error) {
     await db.destroy();
@@ -71,8 +81,9 @@ export class GroupCommitSqliteDialect extends SqliteDialect {
   ) {
     super({ database: writer as unknown as SqliteDatabase });
   }
+  driver: GroupCommitDriver | undefined;
   override createDriver(): Driver {
-    return new GroupCommitDriver(withStatementCache(this.writer), withStatementCache(this.reader), this.wal);
+    return (this.driver = new GroupCommitDriver(withStatementCache(this.writer), withStatementCache(this.reader), this.wal));
   }
 }
 
@@ -94,6 +105,18 @@ function withStatementCache(sqlite: SQLite.Database): Conn {
       return stmt;
     },
   };
+}
+
+export interface SqliteHandle {
+  writer: SQLite.Database;
+  /** Runs `work` while this process has no write transaction open and starts none (checkpoints.ts). */
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
+}
+const writers = new WeakMap<Db, SqliteHandle>();
+
+/** The SQLite underneath a database opened by openDatabase (undefined on other dialects). */
+export function sqliteOf(db: Db): SqliteHandle | undefined {
+  return writers.get(db);
 }
 
 const elsewhere = new WeakMap<Db, () => number>();
