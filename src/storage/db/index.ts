@@ -56,7 +56,17 @@ export async function openDatabase(file: string): Promise<Db> {
   // data_version of the writing connection changes only when another connection commits; the reading
   // one never writes, so that is another process (the CLI).
   const dataVersion = sqlite.prepare('pragma data_version').pluck();
-  elsewhere.set(db, () => dataVersion.get() as number);
+  // Read once per turn of the event loop, not per request: SQLite prepares a PRAGMA anew at every run
+  // (~10 µs in the SCIM path, where every request asks); a commit by another process can only be
+  // seen from the next turn on anyway.
+  let seen: number | undefined;
+  elsewhere.set(db, () => {
+    if (seen === undefined) {
+      seen = dataVersion.get() as number;
+      setImmediate(() => { seen = undefined; });
+    }
+    return seen;
+  });
   writers.set(db, {
     writer: sqlite,
     exclusive: (work) => {
