@@ -1,4 +1,4 @@
-import type { Messages } from './en';
+import type { Messages } from './en.js';
 
 export const it: Messages = {
   'app.name': 'SecureExchange',

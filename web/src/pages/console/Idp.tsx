@@ -28,6 +28,7 @@ export function IdpTab({ onChanged }: { onChanged(): void }) {
     void action.run(async () => {
       await api('PUT', '/tenant/idp', mode === 'url' ? { metadataUrl: url } : { metadataXml: xml });
       setSaved(true);
+      setXml('');
       idp.reload();
       onChanged();
     });
