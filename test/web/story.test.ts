@@ -202,9 +202,9 @@ describe('web app: the whole story in Chromium, per language', () => {
       await adpage.goto(`${server.url}/`);
       await adpage.getByRole('heading', { level: 1, name: m['admin.title'] }).waitFor();
       const row = adpage.locator('li.list-item', { hasText: title });
-      await row.getByRole('button', { name: m['admin.manage'] }).click();
+      await row.getByRole('button', { name: m['admin.manage'], exact: true }).click();
       await row.getByLabel(m['admin.newOwner'], { exact: true }).selectOption({ label: bob.displayName });
-      await row.getByRole('button', { name: m['admin.handoverButton'] }).click();
+      await row.getByRole('button', { name: m['admin.handoverButton'], exact: true }).click();
       await adpage.getByText(m['admin.handedOver']).waitFor();
       await adpage.locator('li.list-item', { hasText: title }).getByText(fill(m['exchange.owner'], { name: bob.displayName })).waitFor();
       await checkPage(adpage, `${lang.code} admin`);
