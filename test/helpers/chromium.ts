@@ -57,7 +57,7 @@ export async function checkPage(page: Page, what: string) {
   assert.deepEqual(bad, [], `${what}: accessibility violations ${JSON.stringify(bad)}`);
   // Works at every width: nothing sticks out sideways (a phone would have to scroll to reach it).
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  const wide = overflow <= 1 ? [] : await page.evaluate(() => [...document.querySelectorAll('body *')]
+  const wide = overflow <= 1 ? [] : await page.evaluate(() => Array.from(document.querySelectorAll('body *'))
     .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).slice(-3).map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`));
   assert.ok(overflow <= 1, `${what}: the page is ${overflow}px wider than the window: ${wide.join('; ')}`);
   const text = await page.locator('body').innerText();

@@ -1,11 +1,14 @@
 // Drag and drop (or pick) files; each gets its own progress bar with bytes, speed and time left.
-import { useRef, useState, type DragEvent } from 'react';
+import { useImperativeHandle, useRef, useState, type DragEvent, type Ref } from 'react';
 import { useI18n } from '../i18n';
 import { startUpload, type UploadState } from '../upload';
 
 interface Item { key: number; name: string; state: UploadState; cancel(): void }
 
-export function Uploader({ exchangeId, onUploaded, disabled }: { exchangeId: string; onUploaded(): void; disabled?: boolean }) {
+/** What the documents table uses to send a new version of a document through the same progress list. */
+export interface UploaderHandle { addVersion(file: File, documentId: string): void }
+
+export function Uploader({ exchangeId, onUploaded, disabled, ref }: { exchangeId: string; onUploaded(): void; disabled?: boolean; ref?: Ref<UploaderHandle> }) {
   const i = useI18n();
   const { t } = i;
   const [items, setItems] = useState<Item[]>([]);
@@ -13,7 +16,7 @@ export function Uploader({ exchangeId, onUploaded, disabled }: { exchangeId: str
   const input = useRef<HTMLInputElement>(null);
   const next = useRef(0);
 
-  const add = (files: FileList | null) => {
+  const add = (files: FileList | File[] | null, documentId?: string) => {
     if (!files) return;
     for (const file of Array.from(files)) {
       const key = next.current++;
@@ -21,11 +24,12 @@ export function Uploader({ exchangeId, onUploaded, disabled }: { exchangeId: str
         setItems((list) => list.map((it) => (it.key === key ? { ...it, state } : it)));
         if (state.status === 'done') onUploaded();
       };
-      const handle = startUpload(exchangeId, file, update);
+      const handle = startUpload(exchangeId, file, update, documentId);
       const item: Item = { key, name: file.name, cancel: handle.cancel, state: { status: 'uploading', progress: { sent: 0, total: file.size, bytesPerSecond: 0, secondsLeft: undefined, fraction: 0 } } };
       setItems((list) => [...list, item]);
     }
   };
+  useImperativeHandle(ref, () => ({ addVersion: (file, documentId) => add([file], documentId) }));
   const drop = (e: DragEvent) => {
     e.preventDefault();
     setOver(false);

@@ -115,6 +115,8 @@ export const de: Messages = {
   'documents.versions': '{n} Versionen',
   'documents.versionsOf': 'Versionen von {name}',
   'documents.versionN': 'Version {n}',
+  'documents.newVersion': 'Neue Version',
+  'documents.newVersionNamed': 'Neue Version von {name} hochladen',
   'documents.deleteNamed': '{name} löschen',
   'documents.confirmDelete': '«{name}» mit allen Versionen löschen?',
 

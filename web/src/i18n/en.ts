@@ -114,6 +114,8 @@ export const en = {
   'documents.versions': '{n} versions',
   'documents.versionsOf': 'Versions of {name}',
   'documents.versionN': 'Version {n}',
+  'documents.newVersion': 'New version',
+  'documents.newVersionNamed': 'Upload a new version of {name}',
   'documents.deleteNamed': 'Delete {name}',
   'documents.confirmDelete': 'Delete “{name}” and all its versions?',
 

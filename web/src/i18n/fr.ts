@@ -115,6 +115,8 @@ export const fr: Messages = {
   'documents.versions': '{n} versions',
   'documents.versionsOf': 'Versions de {name}',
   'documents.versionN': 'Version {n}',
+  'documents.newVersion': 'Nouvelle version',
+  'documents.newVersionNamed': 'Déposer une nouvelle version de {name}',
   'documents.deleteNamed': 'Supprimer {name}',
   'documents.confirmDelete': 'Supprimer « {name} » et toutes ses versions ?',
 

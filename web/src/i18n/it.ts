@@ -115,6 +115,8 @@ export const it: Messages = {
   'documents.versions': '{n} versioni',
   'documents.versionsOf': 'Versioni di {name}',
   'documents.versionN': 'Versione {n}',
+  'documents.newVersion': 'Nuova versione',
+  'documents.newVersionNamed': 'Carica una nuova versione di {name}',
   'documents.deleteNamed': 'Elimina {name}',
   'documents.confirmDelete': 'Eliminare «{name}» e tutte le sue versioni?',
 

@@ -1,8 +1,8 @@
 // One exchange: its documents (upload, download, versions, delete), its people and invitations, and
 // its activity. Advisors (owner or deputy) see everything; clients the documents only.
-import { Fragment, useState } from 'react';
+import { Fragment, useRef, useState } from 'react';
 import { api, type DocumentItem, type Exchange } from '../api';
-import { Uploader } from '../components/Uploader';
+import { Uploader, type UploaderHandle } from '../components/Uploader';
 import { ErrorNote, Link, Loading, Page, useAction, useAsync } from '../components/ui';
 import { useI18n } from '../i18n';
 import { InvitePanel } from './InvitePanel';
@@ -14,6 +14,7 @@ export function ExchangeView({ id, staff }: { id: string; staff: boolean }) {
   const x = useAsync(() => api<Exchange>('GET', `/exchanges/${enc(id)}`), [id]);
   const docs = useAsync(() => api<{ items: DocumentItem[] }>('GET', `/exchanges/${enc(id)}/documents`), [id]);
   const action = useAction();
+  const uploader = useRef<UploaderHandle>(null);
   const change = (verb: 'close' | 'reopen' | 'archive') => void action.run(async () => { await api('POST', `/exchanges/${enc(id)}/${verb}`); x.reload(); });
   const back = staff ? '/app' : '/client';
   if (!x.data) return <Page title={t('exchange.title')}>{x.loading ? <Loading /> : <ErrorNote error={x.error} />}<Link to={back}>{t('exchange.back')}</Link></Page>;
@@ -30,15 +31,18 @@ export function ExchangeView({ id, staff }: { id: string; staff: boolean }) {
         {staff && ex.state !== 'archived' && <button type="button" onClick={() => change('archive')} disabled={action.busy}>{t('exchange.archive')}</button>}
       </div>
       <ErrorNote error={action.error} />
-      {open ? <Uploader exchangeId={id} onUploaded={docs.reload} /> : <p className="notice">{t('exchange.noUploads')}</p>}
-      <Documents exchangeId={id} staff={staff} open={open} docs={docs.data?.items} error={docs.error} reload={docs.reload} />
+      {open ? <Uploader ref={uploader} exchangeId={id} onUploaded={docs.reload} /> : <p className="notice">{t('exchange.noUploads')}</p>}
+      <Documents exchangeId={id} staff={staff} open={open} docs={docs.data?.items} error={docs.error} reload={docs.reload}
+        newVersion={(file, documentId) => uploader.current?.addVersion(file, documentId)} />
       {staff && <InvitePanel exchangeId={id} />}
       {staff && <Activity exchangeId={id} />}
     </Page>
   );
 }
 
-function Documents({ exchangeId, staff, open, docs, error, reload }: { exchangeId: string; staff: boolean; open: boolean; docs?: DocumentItem[]; error: unknown; reload(): void }) {
+function Documents({ exchangeId, staff, open, docs, error, reload, newVersion }: {
+  exchangeId: string; staff: boolean; open: boolean; docs?: DocumentItem[]; error: unknown; reload(): void; newVersion(file: File, documentId: string): void;
+}) {
   const i = useI18n();
   const { t } = i;
   const [versionsOf, setVersionsOf] = useState<string>();
@@ -69,6 +73,11 @@ function Documents({ exchangeId, staff, open, docs, error, reload }: { exchangeI
                         {t('documents.versions', { n: d.versionCount })}
                       </button>
                     )}
+                    {staff && open && (<>
+                      <label className="link-label" htmlFor={`version-${d.id}`}>{t('documents.newVersion')}</label>
+                      <input id={`version-${d.id}`} type="file" className="visually-hidden" aria-label={t('documents.newVersionNamed', { name: d.name })}
+                        onChange={(e) => { const file = e.currentTarget.files?.[0]; if (file) newVersion(file, d.id); e.currentTarget.value = ''; }} />
+                    </>)}
                     {staff && open && <button type="button" className="link danger" onClick={() => remove(d)} aria-label={t('documents.deleteNamed', { name: d.name })}>{t('common.delete')}</button>}
                   </td>
                 </tr>
