@@ -188,6 +188,18 @@ describe('web app: the whole story in Chromium, per language', () => {
       await checkPage(cpage, `${lang.code} client exchange`);
       await shot(cpage, 'client-exchange');
 
+      // Alice sees the answer and sends a corrected version of her report; both versions stay listed.
+      await apage.reload();
+      await apage.getByRole('cell', { name: 'answer.txt', exact: true }).waitFor();
+      const corrected = tmpFile('annual-report.bin');
+      fs.writeFileSync(corrected, `corrected (${lang.code})\n`);
+      await apage.getByLabel(fill(m['documents.newVersionNamed'], { name: 'annual-report.bin' }), { exact: true }).setInputFiles(corrected);
+      const versions = apage.getByRole('button', { name: fill(m['documents.versions'], { n: 2 }), exact: true });
+      await versions.click();
+      await apage.getByRole('list', { name: fill(m['documents.versionsOf'], { name: 'annual-report.bin' }) })
+        .getByRole('link', { name: fill(m['documents.versionN'], { n: 1 }) }).waitFor();
+      await checkPage(apage, `${lang.code} advisor versions`);
+
       // 10. The promoted admin hands the exchange to Bob.
       const signer = entraSigner();
       const signIn = async (who: { userName: string; externalId: string }) => {

@@ -19,8 +19,13 @@ export const APP_PATHS = ['/', '/signin', '/t/:tenantId', '/invite/:token', '/cl
 export async function webRoutes(app: FastifyInstance, _opts: { ctx: Ctx }) {
   let index: Buffer | undefined;
   const indexPage = (reply: FastifyReply) => {
-    // Read once: the build does not change under a running server. Missing: the package was not built.
-    index ??= fs.readFileSync(path.join(WEB_DIR, 'index.html'));
+    // Read once: the build does not change under a running server.
+    if (!index) {
+      try { index = fs.readFileSync(path.join(WEB_DIR, 'index.html')); } catch {
+        // A checkout run without `npm run build` (e.g. `npm run dev`): say so rather than a bare 500.
+        return reply.code(503).type('text/plain; charset=utf-8').send('The web app is not built: run npm run build.');
+      }
+    }
     // The page names hashed assets; it must never be cached past a deploy.
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(index);
   };
