@@ -1,12 +1,15 @@
 // Sessions and sign-in in Chromium: the idle timeout warns and signs out, each person is routed to
 // the right sign-in, TOTP enrolment and the code step, keyboard-only sign-in, and the language switch.
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { de } from '../../web/src/i18n/de.js';
 import { en } from '../../web/src/i18n/en.js';
-import { checkPage, launchChromium, newContext } from '../helpers/chromium.js';
+import { checkPage, launchChromium, newContext, tmpFile } from '../helpers/chromium.js';
 import { codeAt } from '../helpers/console.js';
+import { advisorWithExchange } from '../helpers/exchanges.js';
 import { entraUser, scim } from '../helpers/scim.js';
 import { createTenant, startServer, type RunningServer, type TenantValues } from '../helpers/server.js';
 
@@ -22,7 +25,7 @@ describe('web sessions in Chromium', () => {
     await server?.stop();
   });
 
-  async function consoleSignIn(tenant: TenantValues, locale = 'en-GB') {
+  async function consoleSignIn(_tenant: TenantValues, locale = 'en-GB') {
     const ctx = await newContext(chromium, locale);
     const page = await ctx.newPage();
     return { ctx, page };
@@ -107,6 +110,40 @@ describe('web sessions in Chromium', () => {
     await totp.fill(await codeAt(secret, t0, 1));
     await totp.press('Enter');
     await page.getByRole('heading', { level: 1, name: en['console.setup'] }).waitFor();
+    await ctx.close();
+  });
+
+  it('resumes an upload after the connection drops, and the file arrives intact', { timeout: 120_000 }, async () => {
+    const { owner, exchangeId } = await advisorWithExchange(server, 'Offline');
+    const bytes = crypto.randomBytes(40 * 1024 * 1024);
+    const file = tmpFile('big-scan.pdf');
+    fs.writeFileSync(file, bytes);
+    const ctx = await newContext(chromium, 'en-GB');
+    await ctx.addCookies([{ name: 'sx_session', value: owner.browser.cookies.get('sx_session')!, url: server.url }]);
+    const page = await ctx.newPage();
+    await page.goto(`${server.url}/app/exchanges/${encodeURIComponent(exchangeId)}`);
+    await page.getByRole('heading', { level: 1, name: 'Offline' }).waitFor();
+    // Every status the upload row takes, as the person would have seen it.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { statuses: string[] }).statuses = seen;
+      new MutationObserver(() => {
+        const s = document.querySelector('li.upload')?.getAttribute('data-status');
+        if (s && seen[seen.length - 1] !== s) seen.push(s);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+    });
+    await page.locator('#file-input').setInputFiles(file);
+    await page.waitForFunction(() => Number(document.querySelector('progress')?.value ?? 0) >= 10, undefined, { polling: 'raf' });
+    await ctx.setOffline(true);
+    await page.locator('li.upload[data-status="retrying"]').waitFor({ timeout: 30_000 });
+    await page.getByText(en['upload.retrying']).waitFor();
+    await ctx.setOffline(false);
+    await page.locator('li.upload[data-status="done"]').waitFor({ timeout: 60_000 });
+    const statuses = await page.evaluate(() => (window as unknown as { statuses: string[] }).statuses);
+    assert.deepEqual(statuses.filter((x, i) => x !== statuses[i - 1]).slice(-2), ['uploading', 'done']);
+    assert.ok(statuses.includes('retrying'));
+    const doc = (await owner.browser.api('GET', `/exchanges/${exchangeId}/documents`)).body.items[0];
+    assert.equal(doc.sha256, crypto.createHash('sha256').update(bytes).digest('hex'), 'the resumed upload is byte-identical');
     await ctx.close();
   });
 
