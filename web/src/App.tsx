@@ -31,7 +31,8 @@ export function App() {
     return () => window.removeEventListener(SIGNED_OUT_EVENT, out);
   }, [refresh]);
 
-  const lang = pickLanguage(chosen, session?.me?.language, navigator.languages ?? [navigator.language]);
+  // The console has no person's language: the firm's default stands in for it.
+  const lang = pickLanguage(chosen, session?.me?.language ?? session?.tenant?.defaultLanguage, navigator.languages ?? [navigator.language]);
   const setLang = useCallback((l: Lang) => { setChosen(l); try { localStorage.setItem(LANG_KEY, l); } catch { /* private mode */ } }, []);
   const i18n = useMemo(() => makeI18n(lang, setLang), [lang, setLang]);
   useEffect(() => { document.documentElement.lang = lang; document.title = i18n.t('app.name'); }, [lang, i18n]);
