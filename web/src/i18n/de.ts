@@ -167,8 +167,8 @@ export const de: Messages = {
   'admin.pending': 'Ihre Admin-Rolle wartet auf die Freischaltung in der Firmenkonsole. Bis dahin gibt es nichts zu verwalten.',
   'admin.owner': 'Verantwortlich',
   'admin.needsReassignment': 'Neu zuzuweisen',
-  'admin.exchanges': '{n} Austauschräume',
-  'admin.documents': '{n} Dokumente',
+  'admin.exchanges': '{n} Austauschraum|{n} Austauschräume',
+  'admin.documents': '{n} Dokument|{n} Dokumente',
   'admin.manage': 'Stellvertretungen und Übergabe',
   'admin.deputies': 'Stellvertretungen',
   'admin.noDeputies': 'Keine Stellvertretungen.',
@@ -248,7 +248,7 @@ export const de: Messages = {
   'scim.confirmRevoke': 'Dieses Token entziehen? Entra kann damit nicht mehr bereitstellen.',
 
   'log.time': 'Zeit',
-  'prov.entries': '{n} Bereitstellungsanfragen',
+  'prov.entries': '{n} Bereitstellungsanfrage|{n} Bereitstellungsanfragen',
   'prov.status': 'Status',
   'prov.errors': 'Nur Fehler',
   'prov.userId': 'Benutzer-ID',
@@ -267,7 +267,7 @@ export const de: Messages = {
   'audit.exportCsv': 'Als CSV exportieren',
   'audit.exportJsonl': 'Als JSON Lines exportieren',
 
-  'users.count': '{n} Benutzer',
+  'users.count': '{n} Benutzer|{n} Benutzer',
   'users.search': 'Name, Benutzername oder E-Mail suchen',
   'users.role': 'Rolle',
   'users.status': 'Status',

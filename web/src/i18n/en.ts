@@ -166,8 +166,8 @@ export const en = {
   'admin.pending': 'Your admin role is waiting for the firm’s console to promote you. Until then there is nothing to manage.',
   'admin.owner': 'Owner',
   'admin.needsReassignment': 'Needs reassignment',
-  'admin.exchanges': '{n} exchanges',
-  'admin.documents': '{n} documents',
+  'admin.exchanges': '{n} exchange|{n} exchanges',
+  'admin.documents': '{n} document|{n} documents',
   'admin.manage': 'Deputies and hand-over',
   'admin.deputies': 'Deputies',
   'admin.noDeputies': 'No deputies.',
@@ -247,7 +247,7 @@ export const en = {
   'scim.confirmRevoke': 'Revoke this token? Entra can no longer provision with it.',
 
   'log.time': 'Time',
-  'prov.entries': '{n} provisioning requests',
+  'prov.entries': '{n} provisioning request|{n} provisioning requests',
   'prov.status': 'Status',
   'prov.errors': 'Errors only',
   'prov.userId': 'User ID',
@@ -266,7 +266,7 @@ export const en = {
   'audit.exportCsv': 'Export CSV',
   'audit.exportJsonl': 'Export JSON Lines',
 
-  'users.count': '{n} users',
+  'users.count': '{n} user|{n} users',
   'users.search': 'Search name, username or e-mail',
   'users.role': 'Role',
   'users.status': 'Status',

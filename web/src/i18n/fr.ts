@@ -167,8 +167,8 @@ export const fr: Messages = {
   'admin.pending': 'Votre rôle d’administrateur attend d’être activé dans la console de l’entreprise. D’ici là, il n’y a rien à gérer.',
   'admin.owner': 'Responsable',
   'admin.needsReassignment': 'À réattribuer',
-  'admin.exchanges': '{n} espaces d’échange',
-  'admin.documents': '{n} documents',
+  'admin.exchanges': '{n} espace d’échange|{n} espaces d’échange',
+  'admin.documents': '{n} document|{n} documents',
   'admin.manage': 'Suppléants et transmission',
   'admin.deputies': 'Suppléants',
   'admin.noDeputies': 'Aucun suppléant.',
@@ -248,7 +248,7 @@ export const fr: Messages = {
   'scim.confirmRevoke': 'Révoquer ce jeton ? Entra ne pourra plus approvisionner avec lui.',
 
   'log.time': 'Heure',
-  'prov.entries': '{n} requêtes d’approvisionnement',
+  'prov.entries': '{n} requête d’approvisionnement|{n} requêtes d’approvisionnement',
   'prov.status': 'Statut',
   'prov.errors': 'Erreurs uniquement',
   'prov.userId': 'ID utilisateur',
@@ -267,7 +267,7 @@ export const fr: Messages = {
   'audit.exportCsv': 'Exporter en CSV',
   'audit.exportJsonl': 'Exporter en JSON Lines',
 
-  'users.count': '{n} utilisateurs',
+  'users.count': '{n} utilisateur|{n} utilisateurs',
   'users.search': 'Rechercher un nom, un nom d’utilisateur ou un e-mail',
   'users.role': 'Rôle',
   'users.status': 'Statut',

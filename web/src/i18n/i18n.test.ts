@@ -51,3 +51,12 @@ describe('formats per locale', () => {
     expect(formatDate(d, 'en', false)).not.toBe(formatDate(d, 'fr', false));
   });
 });
+
+describe('counted messages', () => {
+  it('take the singular or plural by the language\'s rule', () => {
+    expect(translate('en', 'admin.exchanges', { n: 1 })).toBe('1 exchange');
+    expect(translate('en', 'admin.exchanges', { n: 2 })).toBe('2 exchanges');
+    expect(translate('fr', 'admin.documents', { n: 0 })).toBe('0 document');
+    expect(translate('de', 'admin.documents', { n: 0 })).toBe('0 Dokumente');
+  });
+});

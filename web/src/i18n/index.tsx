@@ -5,14 +5,19 @@ import { de } from './de';
 import { en, type Messages } from './en';
 import { fr } from './fr';
 import { it } from './it';
-import { formatBytes, formatDate, formatDuration, formatSpeed } from './format';
+import { formatBytes, formatDate, formatDuration, formatSpeed, localeOf } from './format';
 import type { Lang } from './languages';
 
 export type Key = keyof Messages;
 export const CATALOGS: Record<Lang, Messages> = { en, de, fr, it };
 
 export function translate(lang: Lang, key: Key, vars?: Record<string, string | number>): string {
-  const text = CATALOGS[lang][key];
+  let text = CATALOGS[lang][key];
+  // Counted messages hold "singular|plural"; the language's own plural rule picks one.
+  if (text.includes('|') && typeof vars?.n === 'number') {
+    const [one, other] = text.split('|') as [string, string];
+    text = new Intl.PluralRules(localeOf(lang)).select(vars.n) === 'one' ? one : other;
+  }
   return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : text;
 }
 

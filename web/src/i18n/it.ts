@@ -167,8 +167,8 @@ export const it: Messages = {
   'admin.pending': 'Il tuo ruolo di amministratore attende l’attivazione nella console dello studio. Fino ad allora non c’è nulla da gestire.',
   'admin.owner': 'Responsabile',
   'admin.needsReassignment': 'Da riassegnare',
-  'admin.exchanges': '{n} spazi di scambio',
-  'admin.documents': '{n} documenti',
+  'admin.exchanges': '{n} spazio di scambio|{n} spazi di scambio',
+  'admin.documents': '{n} documento|{n} documenti',
   'admin.manage': 'Sostituti e passaggio',
   'admin.deputies': 'Sostituti',
   'admin.noDeputies': 'Nessun sostituto.',
@@ -248,7 +248,7 @@ export const it: Messages = {
   'scim.confirmRevoke': 'Revocare questo token? Entra non potrà più usarlo per il provisioning.',
 
   'log.time': 'Ora',
-  'prov.entries': '{n} richieste di provisioning',
+  'prov.entries': '{n} richiesta di provisioning|{n} richieste di provisioning',
   'prov.status': 'Stato',
   'prov.errors': 'Solo errori',
   'prov.userId': 'ID utente',
@@ -267,7 +267,7 @@ export const it: Messages = {
   'audit.exportCsv': 'Esporta CSV',
   'audit.exportJsonl': 'Esporta JSON Lines',
 
-  'users.count': '{n} utenti',
+  'users.count': '{n} utente|{n} utenti',
   'users.search': 'Cerca nome, nome utente o e-mail',
   'users.role': 'Ruolo',
   'users.status': 'Stato',
