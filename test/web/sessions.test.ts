@@ -92,6 +92,9 @@ describe('web sessions in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: en['console.setup'] }).waitFor();
     await page.getByRole('link', { name: en['console.settings'] }).click();
     await page.getByRole('button', { name: en['totp.start'] }).click();
+    const qr = page.getByRole('img', { name: en['totp.qr'] });
+    assert.match(await qr.getAttribute('src') ?? '', /^data:image\/gif;base64,/);
+    assert.ok(((await qr.boundingBox())?.width ?? 0) > 100, 'a QR code large enough to scan');
     const secret = await page.getByRole('textbox', { name: en['totp.secret'], exact: true }).inputValue();
     const t0 = Math.floor(Date.now() / 1000);
     await page.getByLabel(en['totp.code'], { exact: true }).fill(await codeAt(secret, t0));

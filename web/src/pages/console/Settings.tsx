@@ -1,5 +1,6 @@
 // Default language of new staff, the console password, and TOTP for the console sign-in.
-import { useState, type FormEvent } from 'react';
+import qrcode from 'qrcode-generator';
+import { useMemo, useState, type FormEvent } from 'react';
 import { api, type TenantInfo } from '../../api';
 import { CopyField, ErrorNote, Notice, useAction } from '../../components/ui';
 import { useI18n } from '../../i18n';
@@ -38,6 +39,17 @@ function DefaultLanguage({ tenant, onChanged }: { tenant: TenantInfo; onChanged(
   );
 }
 
+/** The otpauth URI as a QR code image (a data: URL, which the CSP's img-src allows; no script, no request). */
+function QrCode({ uri, label }: { uri: string; label: string }) {
+  const src = useMemo(() => {
+    const qr = qrcode(0, 'M');
+    qr.addData(uri);
+    qr.make();
+    return qr.createDataURL(5, 4);
+  }, [uri]);
+  return <img src={src} alt={label} className="qr" />;
+}
+
 function Totp({ tenant, onChanged }: { tenant: TenantInfo; onChanged(): void }) {
   const { t } = useI18n();
   const [enrol, setEnrol] = useState<{ secret: string; otpauthUri: string }>();
@@ -62,6 +74,7 @@ function Totp({ tenant, onChanged }: { tenant: TenantInfo; onChanged(): void }) 
       {enrol && (
         <form onSubmit={confirm}>
           <p>{t('totp.scan')}</p>
+          <QrCode uri={enrol.otpauthUri} label={t('totp.qr')} />
           <CopyField id="totp-secret" label={t('totp.secret')} value={enrol.secret} />
           <p><a href={enrol.otpauthUri}>{t('totp.openApp')}</a></p>
           <label htmlFor="totp-code">{t('totp.code')}</label>
