@@ -71,6 +71,8 @@ describe('web app: the whole story in Chromium, per language', () => {
       const tctx = await newContext(chromium, lang.locale);
       const tpage = await tctx.newPage();
       await tpage.goto(`${server.url}/signin`);
+      await checkPage(tpage, `${lang.code} sign-in`);
+      await shot(tpage, 'signin');
       await tpage.getByLabel(m['signin.username'], { exact: true }).fill(tenant.username);
       await tpage.getByLabel(m['signin.password'], { exact: true }).fill(tenant.password);
       await tpage.locator('form', { has: tpage.getByLabel(m['signin.username'], { exact: true }) }).getByRole('button', { name: m['signin.signIn'] }).click();
@@ -113,6 +115,16 @@ describe('web app: the whole story in Chromium, per language', () => {
       await tpage.getByText(m['scim.lastRequest']).waitFor();
       await checkPage(tpage, `${lang.code} console SCIM`);
       await shot(tpage, 'console-scim');
+      await tpage.getByRole('link', { name: m['console.provisioning'] }).first().click();
+      await tpage.getByRole('combobox', { name: m['prov.status'] }).selectOption('error');
+      await tpage.getByText(m['prov.none']).waitFor();
+      await checkPage(tpage, `${lang.code} provisioning log`);
+      await shot(tpage, 'console-provisioning');
+      await tpage.getByRole('link', { name: m['console.audit'] }).first().click();
+      await tpage.getByLabel(m['audit.action'], { exact: true }).fill('admin.promote');
+      await tpage.locator('td', { hasText: 'admin.promote' }).first().waitFor();
+      await checkPage(tpage, `${lang.code} audit log`);
+      await shot(tpage, 'console-audit');
 
       // 6. Alice signs in through the local IdP from her firm's link.
       const actx = await newContext(chromium, lang.locale);
