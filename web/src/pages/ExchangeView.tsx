@@ -63,9 +63,9 @@ function Documents({ exchangeId, staff, open, docs, error, reload, newVersion }:
               {docs.map((d) => (<Fragment key={d.id}>
                 <tr>
                   <td className="name">{d.name}</td>
-                  <td>{i.bytes(d.size)}</td>
-                  <td>{d.version}</td>
-                  <td>{i.date((d as { updatedAt?: string }).updatedAt ?? d.createdAt)}</td>
+                  <td data-label={t('documents.size')}>{i.bytes(d.size)}</td>
+                  <td data-label={t('documents.version')}>{d.version}</td>
+                  <td data-label={t('documents.updated')}>{i.date((d as { updatedAt?: string }).updatedAt ?? d.createdAt)}</td>
                   <td className="actions">
                     <a href={`/api/exchanges/${enc(exchangeId)}/documents/${enc(d.id)}/content`} download={d.name} aria-label={t('documents.downloadNamed', { name: d.name })}>{t('documents.download')}</a>
                     {d.versionCount > 1 && (
