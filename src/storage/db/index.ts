@@ -13,6 +13,7 @@ import * as m0006 from './migrations/0006_exchange_admin.js';
 import * as m0007 from './migrations/0007_uploads.js';
 import * as m0008 from './migrations/0008_blob_references.js';
 import * as m0010 from './migrations/0010_maintenance_holds.js';
+import * as m0011 from './migrations/0011_session_idle.js';
 
 export type Db = Kysely<Database>;
 export type { Database } from './schema.js';
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0007_uploads': m0007,
   '0008_blob_references': m0008,
   '0010_maintenance_holds': m0010,
+  '0011_session_idle': m0011,
 };
 
 class StaticMigrations implements MigrationProvider {
