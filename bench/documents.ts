@@ -15,6 +15,7 @@ import { signInWithSaml } from '../src/domain/sessions/sign-in-with-saml.js';
 import { createTenant } from '../src/domain/tenants/create-tenant.js';
 import { insertUser } from '../src/domain/users/write-user.js';
 import { createLogger } from '../src/logger.js';
+import { CSRF } from '../test/helpers/people.js';
 import { freePort, startServer } from '../test/helpers/server.js';
 
 const MIB = 1024 * 1024;
@@ -69,7 +70,7 @@ function post(url: string, cookie: string): Promise<{ status: number; body: stri
   return new Promise((resolve, reject) => {
     const req = http.request(url, {
       method: 'POST',
-      headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + size + tail.length },
+      headers: { cookie, ...CSRF, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + size + tail.length },
     }, (res) => {
       let body = '';
       res.on('data', (d) => { body += d; });
@@ -195,7 +196,7 @@ export async function run() {
       if (down.bytes !== size || down.sha256 !== doc.sha256) throw new Error('download differs from upload');
       rounds.push({ bare, bareUnsynced, up: upMs, down: downMs, upCpu, downCpu, upServerCpu, downServerCpu, upRss: (upMem.peak - upMem.base) / 1024, downRss: (downMem.peak - downMem.base) / 1024 });
       // The next round's upload must not inherit this one's blob: delete it through the API.
-      const del = await new Promise<number>((resolve, reject) => http.request(`${server.url}/api/exchanges/${exchange.id}/documents/${doc.id}`, { method: 'DELETE', headers: { cookie } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); }).on('error', reject).end());
+      const del = await new Promise<number>((resolve, reject) => http.request(`${server.url}/api/exchanges/${exchange.id}/documents/${doc.id}`, { method: 'DELETE', headers: { cookie, ...CSRF } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); }).on('error', reject).end());
       if (del !== 204) throw new Error(`delete failed: ${del}`);
     }
     const disk = await durableWrite(server.dataDir);

@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 sh scripts/ensure-peers.sh
 npm run --silent build
 npx tsc -p tsconfig.json --noEmit
+npx tsc -p web/tsconfig.json
+# The web app's unit tests (vitest; web/src/**/*.test.ts). Its browser tests are under test/web and run below.
+npx vitest run --config web/vite.config.ts
 files=$(find test src -name '*.test.ts' | sort)
 status=0
 for dialect in ${TEST_DATABASES:-sqlite postgres}; do

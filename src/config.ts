@@ -24,6 +24,8 @@ export interface Config {
   /** A resumable upload not continued for this long is removed (tus expiration extension). */
   uploadExpiryHours: number;
   sessionTtlSeconds: number;
+  /** A session unused for this long is over (the web app warns a minute before). */
+  sessionIdleSeconds: number;
   samlClockSkewMs: number;
   provisioningLogDays: number;
   /** SCIM requests per minute per tenant; Entra asks gallery apps for 25/s, so the default leaves 8× room. */
@@ -147,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadDir: path.join(dataDir, 'uploads'),
     uploadExpiryHours,
     sessionTtlSeconds: int(env, 'SESSION_TTL_SECONDS', 8 * 3600),
+    sessionIdleSeconds: Math.max(60, int(env, 'SESSION_IDLE_SECONDS', 15 * 60)),
     samlClockSkewMs: int(env, 'SAML_CLOCK_SKEW_SECONDS', 180) * 1000,
     provisioningLogDays: int(env, 'PROVISIONING_LOG_DAYS', 30),
     scimRatePerMinute: int(env, 'SCIM_RATE_LIMIT_PER_MINUTE', 12_000),

@@ -6,6 +6,8 @@ import { startJobs } from './jobs.js';
 import { createLogger } from './logger.js';
 import { KeyError } from './storage/crypto/keys.js';
 import { startHashThread } from './storage/crypto/off-thread-sha256.js';
+import { checkpointOffThread } from './storage/db/checkpoints.js';
+import { sqliteOf } from './storage/db/index.js';
 
 async function main() {
   const config = loadConfig();
@@ -14,10 +16,13 @@ async function main() {
   const app = await buildApp(ctx);
   const stopJobs = startJobs(ctx);
   startHashThread();
+  const sqlite = sqliteOf(ctx.db);
+  const checkpoints = sqlite ? checkpointOffThread(sqlite, log) : undefined;
   const stop = async (signal: string) => {
     log.info({ signal }, 'shutting down');
     stopJobs();
     await app.close();
+    await checkpoints?.stop();
     await ctx.db.destroy();
     process.exit(0);
   };

@@ -13,7 +13,7 @@ import { loadConfig } from '../../src/config.js';
 import { pruneStaleUploads } from '../../src/domain/documents/prune-stale-uploads.js';
 import { signInClient, startSmtp, type Smtp } from '../helpers/clients.js';
 import { execute, query, upload } from '../helpers/exchanges.js';
-import { Browser, firm, type Firm, type StaffMember } from '../helpers/people.js';
+import { Browser, CSRF, firm, type Firm, type StaffMember } from '../helpers/people.js';
 import { deriveSeed, fuzzSeed, Prng } from '../helpers/prng.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { createUpload, cutPatch, headUpload, metadata, offsetOf, patchUpload, settledOffset, slowPatch, TUS } from '../helpers/tus.js';
@@ -113,7 +113,7 @@ describe('resumable uploads (tus 1.0)', () => {
     await new Promise<void>((resolve, reject) => {
       const up: tus.Upload = new tus.Upload(data, {
         endpoint: `${server.url}/api/exchanges/${exchangeId}/uploads`,
-        headers: { cookie: owner.browser.cookieHeader() },
+        headers: { cookie: owner.browser.cookieHeader(), ...CSRF },
         metadata: { filename: 'from-tus-js-client.bin', filetype: 'application/octet-stream' },
         retryDelays: [50, 100, 200, 400, 800, 1600, 3200],
         onProgress(sent) {

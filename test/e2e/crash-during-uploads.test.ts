@@ -23,7 +23,7 @@ function send(server: RunningServer, cookie: string, exchangeId: string, u: Uplo
   return new Promise((resolve) => {
     const req = http.request(`${server.url}/api/exchanges/${exchangeId}/documents`, {
       method: 'POST',
-      headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + u.payload.length + tail.length },
+      headers: { cookie, 'x-secure-exchange-csrf': '1', 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + u.payload.length + tail.length },
     }, (res) => {
       let text = '';
       res.on('data', (d) => { text += d; });

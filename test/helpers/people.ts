@@ -10,6 +10,11 @@ import { entraLikeMetadata, entraSigner } from '../../bench/saml-signer.js';
 import { entraUser, scim } from './scim.js';
 import { createTenant, type RunningServer, type TenantValues } from './server.js';
 
+/** The header every state-changing /api request must carry (src/http/routes/api/index.ts, CSRF). */
+export const CSRF = { 'x-secure-exchange-csrf': '1' } as const;
+const CSRF_NAME = 'x-secure-exchange-csrf';
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 export interface Answer { status: number; body: any; headers: Headers; text: string }
 
 /** An HTTP client with a cookie jar, speaking to the server as a browser on its own origin would. */
@@ -30,7 +35,9 @@ export class Browser {
   }
 
   async fetch(method: string, p: string, init: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {}): Promise<Response> {
-    const headers: Record<string, string> = { cookie: this.cookieHeader(), ...init.headers };
+    // Like the web app, every write sends the CSRF header; a test of its absence passes it as ''.
+    const headers: Record<string, string> = { cookie: this.cookieHeader(), ...(SAFE.has(method) ? {} : CSRF), ...init.headers };
+    if (headers[CSRF_NAME] === '') delete headers[CSRF_NAME];
     let body = init.body;
     if (init.json !== undefined) { headers['content-type'] = 'application/json'; body = JSON.stringify(init.json); }
     const res = await fetch(this.server.url + p, { method, headers, body, redirect: 'manual' });

@@ -1,7 +1,7 @@
 // A hand-written tus 1.0 client for API tests: each request spelled out, so a test says exactly which
 // header it sends or leaves out; plus a PATCH whose connection is cut after N bytes of its body.
 import http from 'node:http';
-import type { Answer, Browser } from './people.js';
+import { CSRF, type Answer, type Browser } from './people.js';
 
 export const TUS = { 'tus-resumable': '1.0.0' } as const;
 export const OCTETS = 'application/offset+octet-stream';
@@ -30,7 +30,7 @@ export async function patchUpload(b: Browser, location: string, offset: number |
   // fetch itself (not Browser.fetch): a stream body (sent chunked, without Content-Length) needs `duplex`.
   const init = {
     method: 'PATCH', body, duplex: 'half',
-    headers: { cookie: b.cookieHeader(), ...TUS, 'content-type': OCTETS, 'upload-offset': String(offset), ...headers },
+    headers: { cookie: b.cookieHeader(), ...CSRF, ...TUS, 'content-type': OCTETS, 'upload-offset': String(offset), ...headers },
   };
   return answer(await fetch(b.server.url + location, init as RequestInit));
 }
@@ -59,7 +59,7 @@ export function cutPatch(b: Browser, location: string, offset: number, body: Buf
   return new Promise((resolve, reject) => {
     const req = http.request({
       host: '127.0.0.1', port: b.server.port, method: 'PATCH', path: location,
-      headers: { cookie: b.cookieHeader(), ...TUS, 'content-type': OCTETS, 'upload-offset': String(offset), 'content-length': String(body.length) },
+      headers: { cookie: b.cookieHeader(), ...CSRF, ...TUS, 'content-type': OCTETS, 'upload-offset': String(offset), 'content-length': String(body.length) },
     });
     req.on('error', () => resolve());
     req.on('response', (res) => reject(new Error(`the cut PATCH was answered (${res.statusCode})`)));
@@ -72,7 +72,7 @@ export function slowPatch(b: Browser, location: string, offset: number, first: B
   return new Promise((resolve, reject) => {
     const req = http.request({
       host: '127.0.0.1', port: b.server.port, method: 'PATCH', path: location,
-      headers: { cookie: b.cookieHeader(), ...TUS, 'content-type': OCTETS, 'upload-offset': String(offset), 'content-length': String(first.length + second.length) },
+      headers: { cookie: b.cookieHeader(), ...CSRF, ...TUS, 'content-type': OCTETS, 'upload-offset': String(offset), 'content-length': String(first.length + second.length) },
     });
     req.on('error', reject);
     req.on('response', (res) => { res.resume(); resolve(res.statusCode ?? 0); });

@@ -163,6 +163,10 @@ export class Browser {
   async fetch(url: string | URL, init: RequestInit = {}): Promise<Response> {
     const u = toUrl(url);
     const headers = new Headers(init.headers);
+    // The CSRF header the API requires on writes (src/http/routes/api/index.ts), as the web app sends it.
+    if (!['GET', 'HEAD', 'OPTIONS'].includes((init.method ?? 'GET').toUpperCase()) && !headers.has('x-secure-exchange-csrf')) {
+      headers.set('x-secure-exchange-csrf', '1');
+    }
     if (!headers.has('cookie')) {
       const cookie = this.cookieHeaderFor(u);
       if (cookie) headers.set('cookie', cookie);

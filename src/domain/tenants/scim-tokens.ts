@@ -18,7 +18,7 @@ export async function listTokens(ctx: Ctx, tenantId: string): Promise<TokenInfo[
 }
 
 /** Issues a new token; the live old ones keep working, until `oldExpireInDays` days from now when given. */
-export async function rotateToken(ctx: Ctx, tenantId: string, oldExpireInDays?: number): Promise<{ id: string; token: string }> {
+export async function rotateToken(ctx: Ctx, tenantId: string, oldExpireInDays?: number, actor: 'operator' | 'tenant' = 'operator'): Promise<{ id: string; token: string }> {
   if (oldExpireInDays !== undefined && !(Number.isInteger(oldExpireInDays) && oldExpireInDays >= 0 && oldExpireInDays <= 365)) {
     throw invalid('--old-expires-in-days must be a whole number from 0 to 365');
   }
@@ -35,14 +35,14 @@ export async function rotateToken(ctx: Ctx, tenantId: string, oldExpireInDays?: 
     await trx.insertInto('scim_tokens').values({
       id, tenant_id: tenantId, token_hash: sha256Hex(token), created_at: now, last_used_at: null, expires_at: null, revoked_at: null,
     }).execute();
-    await recordAudit(trx, { tenantId, actor: 'operator', action: 'token.rotate', target: `token:${id}`, detail: { oldExpireInDays } });
+    await recordAudit(trx, { tenantId, actor, action: 'token.rotate', target: `token:${id}`, detail: { oldExpireInDays } });
   });
   forgetLiveTokens(ctx.db);
   return { id, token };
 }
 
 /** Revokes one token by id, or every live token but the newest. Revoked tokens fail at their next use. */
-export async function revokeTokens(ctx: Ctx, tenantId: string, which: { id: string } | 'all-but-newest'): Promise<number> {
+export async function revokeTokens(ctx: Ctx, tenantId: string, which: { id: string } | 'all-but-newest', actor: 'operator' | 'tenant' = 'operator'): Promise<number> {
   await requireTenant(ctx.db, tenantId);
   const revoked = await ctx.db.transaction().execute(async (trx) => {
     const live = await trx.selectFrom('scim_tokens').select('id').where('tenant_id', '=', tenantId)
@@ -51,7 +51,7 @@ export async function revokeTokens(ctx: Ctx, tenantId: string, which: { id: stri
     if (which !== 'all-but-newest' && !ids.length) throw notFound(`No live token "${which.id}" for tenant "${tenantId}"`);
     if (!ids.length) return 0;
     await trx.updateTable('scim_tokens').set({ revoked_at: nowIso() }).where('id', 'in', ids).execute();
-    await recordAudit(trx, { tenantId, actor: 'operator', action: 'token.revoke', detail: { tokens: ids } });
+    await recordAudit(trx, { tenantId, actor, action: 'token.revoke', detail: { tokens: ids } });
     return ids.length;
   });
   forgetLiveTokens(ctx.db);

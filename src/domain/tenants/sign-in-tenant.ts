@@ -4,6 +4,7 @@ import { randomSecret, sha256Hex } from '../../storage/crypto/passwords.js';
 import { nowIso } from '../../storage/db/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { Ctx } from '../context.js';
+import { idleBefore, lastUse, touchSession } from '../sessions/idle.js';
 import { checkTenantCredentials } from './tenant-credentials.js';
 
 const TENANT_SESSION_MS = 8 * 3600_000;
@@ -22,9 +23,13 @@ export async function signInTenant(ctx: Ctx, username: unknown, password: unknow
 
 export async function resolveTenantSession(ctx: Ctx, token: string | undefined): Promise<string | undefined> {
   if (!token || token.length > 128) return undefined;
-  const row = await ctx.db.selectFrom('tenant_sessions').select('tenant_id')
-    .where('id_hash', '=', sha256Hex(token)).where('expires_at', '>', nowIso()).executeTakeFirst();
-  return row?.tenant_id;
+  const idHash = sha256Hex(token);
+  const row = await ctx.db.selectFrom('tenant_sessions').select('tenant_id').select(lastUse('tenant_sessions').as('lastUse'))
+    .where('id_hash', '=', idHash).where('expires_at', '>', nowIso())
+    .where(lastUse('tenant_sessions'), '>', idleBefore(ctx)).executeTakeFirst();
+  if (!row) return undefined;
+  await touchSession(ctx, 'tenant_sessions', idHash, row.lastUse);
+  return row.tenant_id;
 }
 
 export async function endTenantSession(ctx: Ctx, token: string): Promise<void> {

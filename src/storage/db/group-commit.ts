@@ -204,27 +204,44 @@ export class GroupCommitDriver implements Driver {
   private async commit(): Promise<void> {
     await this.mutex.lock();
     this.commitScheduled = false;
-    const group = this.openGroup;
-    this.openGroup = undefined;
+    let durable: Promise<void> | undefined;
     try {
-      if (!group) return;
-      try {
-        this.writer.prepare('commit').run();
-      } catch (err) {
-        if (this.writer.sqlite.inTransaction) this.writer.sqlite.exec('rollback');
-        group.settle(err);
-        return;
-      }
+      durable = this.commitOpenGroup();
     } finally {
       // The next group may begin while this one's flush runs.
       this.mutex.unlock();
     }
+    await durable;
+  }
+
+  /** With the writer held: COMMIT of the open group, if any; the promise settles it once flushed. */
+  private commitOpenGroup(): Promise<void> | undefined {
+    const group = this.openGroup;
+    this.openGroup = undefined;
+    if (!group) return undefined;
     try {
-      await this.wal.flush();
-      group.settle();
+      this.writer.prepare('commit').run();
     } catch (err) {
-      // Committed but not known to be on disk: nobody is told it was stored.
+      if (this.writer.sqlite.inTransaction) this.writer.sqlite.exec('rollback');
       group.settle(err);
+      return undefined;
+    }
+    // Committed but not known to be on disk until the flush: nobody is told it was stored before.
+    return this.wal.flush().then(() => group.settle(), (err: unknown) => group.settle(err));
+  }
+
+  /**
+   * Runs `work` while no transaction of this process is open or may begin (reads go on): the WAL
+   * checkpoint of checkpoints.ts, which can only complete, and let SQLite restart the WAL, when no new
+   * frame arrives meanwhile.
+   */
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    await this.mutex.lock();
+    try {
+      void this.commitOpenGroup();
+      return await work();
+    } finally {
+      this.mutex.unlock();
     }
   }
 

@@ -20,6 +20,7 @@ import * as m0007 from './migrations/0007_uploads.js';
 import * as m0008 from './migrations/0008_blob_references.js';
 import * as m0009 from './migrations/0009_rate_limits.js';
 import * as m0010 from './migrations/0010_maintenance_holds.js';
+import * as m0011 from './migrations/0011_session_idle.js';
 
 export type Db = Kysely<Database>;
 export type { Database } from './schema.js';
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0008_blob_references': m0008,
   '0009_rate_limits': m0009,
   '0010_maintenance_holds': m0010,
+  '0011_session_idle': m0011,
 };
 
 class StaticMigrations implements MigrationProvider {
@@ -79,6 +81,8 @@ function openSqlite(file: string): Db {
   // document) survives a power cut as with FULL — without stalling the event loop for the flush.
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
+  // A WAL reset after a checkpoint keeps at most this much file (it would otherwise stay at its peak).
+  sqlite.pragma('journal_size_limit = 67108864');
   // Server and CLI may write at once; wait for the lock instead of failing with SQLITE_BUSY.
   sqlite.pragma('busy_timeout = 5000');
   // The reading connection (see group-commit.ts) is never written through.
@@ -86,11 +90,29 @@ function openSqlite(file: string): Db {
   reader.pragma('query_only = ON');
   reader.pragma('busy_timeout = 5000');
   for (const conn of [sqlite, reader]) unicodeLower(conn);
-  const db = new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(sqlite, reader) });
+  const dialect = new GroupCommitSqliteDialect(sqlite, reader);
+  const db = new Kysely<Database>({ dialect });
   // data_version of the writing connection changes only when another connection commits; the reading
   // one never writes, so that is another process (the CLI).
   const dataVersion = sqlite.prepare('pragma data_version').pluck();
-  elsewhere.set(db, () => dataVersion.get() as number);
+  // Read once per turn of the event loop, not per request: SQLite prepares a PRAGMA anew at every run
+  // (~10 µs in the SCIM path, where every request asks); a commit by another process can only be
+  // seen from the next turn on anyway.
+  let seen: number | undefined;
+  elsewhere.set(db, () => {
+    if (seen === undefined) {
+      seen = dataVersion.get() as number;
+      setImmediate(() => { seen = undefined; });
+    }
+    return seen;
+  });
+  writers.set(db, {
+    writer: sqlite,
+    exclusive: (work) => {
+      if (!dialect.driver) throw new Error('the database is not open yet');
+      return dialect.driver.exclusive(work);
+    },
+  });
   return db;
 }
 
@@ -146,8 +168,9 @@ export class GroupCommitSqliteDialect extends SqliteDialect {
   ) {
     super({ database: writer as unknown as SqliteDatabase });
   }
+  driver: GroupCommitDriver | undefined;
   override createDriver(): Driver {
-    return new GroupCommitDriver(withStatementCache(this.writer), withStatementCache(this.reader), this.wal);
+    return (this.driver = new GroupCommitDriver(withStatementCache(this.writer), withStatementCache(this.reader), this.wal));
   }
 }
 
@@ -169,6 +192,18 @@ function withStatementCache(sqlite: SQLite.Database): Conn {
       return stmt;
     },
   };
+}
+
+export interface SqliteHandle {
+  writer: SQLite.Database;
+  /** Runs `work` while this process has no write transaction open and starts none (checkpoints.ts). */
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
+}
+const writers = new WeakMap<Db, SqliteHandle>();
+
+/** The SQLite underneath a database opened by openDatabase (undefined on other dialects). */
+export function sqliteOf(db: Db): SqliteHandle | undefined {
+  return writers.get(db);
 }
 
 const elsewhere = new WeakMap<Db, () => number>();

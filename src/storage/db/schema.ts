@@ -96,6 +96,8 @@ export interface SessionTable {
   session_index: string | null;
   created_at: string;
   expires_at: string;
+  /** Last use, kept to the minute (0011): idle sessions end. Null until first seen after sign-in. */
+  last_seen_at: Generated<string | null>;
 }
 
 export interface TenantSessionTable {
@@ -103,6 +105,8 @@ export interface TenantSessionTable {
   tenant_id: string;
   created_at: string;
   expires_at: string;
+  /** Last use, kept to the minute (0011): idle sessions end. Null until first seen after sign-in. */
+  last_seen_at: Generated<string | null>;
 }
 
 export interface ExchangeTable {
@@ -185,6 +189,7 @@ export interface ClientSessionTable {
   client_id: string;
   created_at: string;
   expires_at: string;
+  last_seen_at: Generated<string | null>;
 }
 
 /** A named file in an exchange; its bytes are in its versions. */

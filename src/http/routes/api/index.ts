@@ -16,6 +16,8 @@ import { exchangeRoutes } from './exchanges.js';
 import { meRoutes } from './me.js';
 import { clientRoutes } from './clients.js';
 import { clientAuthRoutes } from './client-auth.js';
+import { signinRoutes } from './signin.js';
+import { tenantScimRoutes } from './tenant-scim.js';
 
 declare module 'fastify' {
   interface FastifyRequest { actor?: Actor; tenantSession?: string }
@@ -42,6 +44,20 @@ export function tenantOf(req: { tenantSession?: string }): string {
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * CSRF defence for every state-changing request (issue 6), three layers deep:
+ * 1. every session cookie is SameSite=Lax, so a cross-site form post or fetch carries none;
+ * 2. a foreign `Origin` (or `Sec-Fetch-Site: cross-site`) is refused, whatever the cookies;
+ * 3. a write must carry this custom header. A page of another origin can only add a custom header
+ *    through a CORS preflight, which this server never approves (it sends no CORS headers at all),
+ *    so a forged form, image or `fetch(..., {mode: 'no-cors'})` cannot send it — also not from a
+ *    sibling subdomain or an old browser without SameSite/Origin. A constant value suffices for
+ *    that (OWASP "custom request headers"); a per-session token would add a cookie to read and keep
+ *    in sync across tabs for no further protection. The web app and tus-js-client send it on every
+ *    request; server-to-server callers (SCIM, the SAML ACS) are not under /api and need none.
+ */
+export const CSRF_HEADER = 'x-secure-exchange-csrf';
+
 export async function apiRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
   app.decorateRequest('actor', undefined);
   app.decorateRequest('tenantSession', undefined);
@@ -52,6 +68,7 @@ export async function apiRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
     if (!SAFE.has(req.method)) {
       const origin = req.headers.origin;
       if ((origin && origin !== ownOrigin) || req.headers['sec-fetch-site'] === 'cross-site') throw forbidden('Cross-site request refused');
+      if (req.headers[CSRF_HEADER] !== '1') throw forbidden(`Missing the ${CSRF_HEADER}: 1 header that every write must send`);
     }
     // Each route asks for the kind of sign-in it needs (actorOf / tenantOf).
     // A browser may hold both a staff and a client cookie (a tester, a shared machine): staff wins.
@@ -71,4 +88,6 @@ export async function apiRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
   await app.register(clientRoutes, { ctx });
   await app.register(clientAuthRoutes, { ctx });
   await app.register(tenantConsoleRoutes, { ctx });
+  await app.register(signinRoutes, { ctx });
+  await app.register(tenantScimRoutes, { ctx });
 }
