@@ -4,6 +4,7 @@ const benches: Record<string, () => Promise<void>> = {
   documents: async () => (await import('./documents.js')).run(),
   scim: async () => (await import('./scim.js')).run(),
   saml: async () => (await import('./saml.js')).run(),
+  scale: async () => (await import('./scale.js')).run(),
 };
 
 const wanted = process.argv.slice(2);

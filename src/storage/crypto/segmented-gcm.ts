@@ -163,7 +163,8 @@ export class EncryptStream extends Transform {
   private index = 0;
 
   constructor(key: Buffer, private readonly segmentSize = DEFAULT_SEGMENT_SIZE) {
-    super();
+    // Room for many segments: with the default 16 KiB every 64 KiB segment would stall the pipe.
+    super({ highWaterMark: 1024 * 1024 });
     this.cipher = new SegmentCipher(key, newHeader(segmentSize));
     this.push(this.cipher.header);
   }
