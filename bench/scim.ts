@@ -1,4 +1,4 @@
-// SCIM provisioning on the embedded SQLite (WAL, synchronous=FULL), driven the way Entra ID drives it,
+// SCIM provisioning on the embedded SQLite (WAL; every write answered only after its WAL flush), driven the way Entra ID drives it,
 // against a bare Fastify 5 baseline (bench/bare-fastify.mjs, a child process like the real server)
 // measured with the same load generator and concurrency in the same run:
 //  1. baseline: the bare server's GET and POST routes;
@@ -309,7 +309,7 @@ export async function run() {
     const p99x = sizes.large.p99 / sizes.small.p99;
 
     console.log(`load generator                          node:http keep-alive agent, ${CONCURRENCY} clients, same process for every phase`);
-    console.log(`server                                  dist/main.js, embedded SQLite (WAL, synchronous=FULL), LOG_LEVEL=warn`);
+    console.log(`server                                  dist/main.js, embedded SQLite (WAL, synchronous=NORMAL + an fdatasync of the WAL before each write is answered), LOG_LEVEL=warn`);
     if (limit !== undefined) {
       console.log(`SCIM rate limit                         lifted for this run; default ${int(limit)}/min per tenant = ${int(limit / 60)} req/s = ${int(limit / 120)} users/s of initial sync`);
     }
