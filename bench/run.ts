@@ -5,6 +5,7 @@ const benches: Record<string, () => Promise<void>> = {
   scim: async () => (await import('./scim.js')).run(),
   saml: async () => (await import('./saml.js')).run(),
   scale: async () => (await import('./scale.js')).run(),
+  web: async () => (await import('./web.js')).run(),
 };
 
 const wanted = process.argv.slice(2);
