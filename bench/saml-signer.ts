@@ -32,6 +32,8 @@ export interface SignOptions {
   surname?: string;
   /** The moment the IdP issued it (default now). */
   now?: number;
+  /** The ID of the SP's AuthnRequest this answers (SP-initiated); absent for an unsolicited response. */
+  inResponseTo?: string;
 }
 
 export interface SignedResponse {
@@ -65,7 +67,8 @@ export function entraResponseXml(o: SignOptions, ids: { response: string; assert
     attribute('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress', o.upn),
     attribute('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name', o.upn),
   ].join('');
-  return `<samlp:Response ID="${ids.response}" Version="2.0" IssueInstant="${issued}" Destination="${esc(o.acsUrl)}" xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">`
+  const answering = o.inResponseTo ? ` InResponseTo="${esc(o.inResponseTo)}"` : '';
+  return `<samlp:Response ID="${ids.response}" Version="2.0" IssueInstant="${issued}" Destination="${esc(o.acsUrl)}"${answering} xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">`
     + `<Issuer xmlns="urn:oasis:names:tc:SAML:2.0:assertion">${esc(issuer)}</Issuer>`
     + '<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>'
     + `<Assertion ID="${ids.assertion}" IssueInstant="${issued}" Version="2.0" xmlns="urn:oasis:names:tc:SAML:2.0:assertion">`
@@ -74,7 +77,7 @@ export function entraResponseXml(o: SignOptions, ids: { response: string; assert
     + `<NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">${esc(o.upn)}</NameID>`
     + '<SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">'
     // Entra: SubjectConfirmationData about 5 minutes, Conditions 70 minutes, NotBefore = IssueInstant.
-    + `<SubjectConfirmationData NotOnOrAfter="${iso(now + 5 * 60_000)}" Recipient="${esc(o.acsUrl)}"/>`
+    + `<SubjectConfirmationData${answering} NotOnOrAfter="${iso(now + 5 * 60_000)}" Recipient="${esc(o.acsUrl)}"/>`
     + '</SubjectConfirmation></Subject>'
     + `<Conditions NotBefore="${issued}" NotOnOrAfter="${iso(now + 70 * 60_000)}">`
     + `<AudienceRestriction><Audience>${esc(o.audience)}</Audience></AudienceRestriction></Conditions>`

@@ -1,15 +1,23 @@
 // Two app instances on one PostgreSQL database, as behind a load balancer (issue 7): a sign-in on one
 // is a session on the other, a replayed response is refused by the other, SCIM writes alternating
 // between them lose no update, a token revoked through the CLI fails on both at once, the SCIM rate
-// limit is one limit for both, and one instance killed leaves the other serving. PostgreSQL only.
+// limit is one limit for both, an SP-initiated sign-in started on one finishes on the other, and one
+// instance killed mid-upload leaves the other serving every stored document from the shared bucket
+// (s3rver) with no trace of the cut upload. PostgreSQL only.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { entraSigner } from '../../bench/saml-signer.js';
-import { Browser, firm, type Firm } from '../helpers/people.js';
+import http from 'node:http';
+import { upload } from '../helpers/exchanges.js';
+import { Browser, CSRF, firm, type Firm } from '../helpers/people.js';
+import { startLocalS3, S3RVER_CREDENTIALS, type LocalS3 } from '../helpers/s3rver.js';
 import { entraUser, patchOp, scim } from '../helpers/scim.js';
 import { startServer, type RunningServer, type TenantValues } from '../helpers/server.js';
 import { onPostgres } from '../helpers/test-database.js';
+
+const BUCKET = 'sx-two-instances';
 
 /** The same tenant values, addressed to instance `s` (the load balancer's choice). */
 const via = (s: RunningServer, t: TenantValues): TenantValues => ({ ...t, scimUrl: t.scimUrl.replace(/^https?:\/\/[^/]+/, s.url) });
@@ -18,8 +26,15 @@ describe('two instances, one PostgreSQL database', { skip: !onPostgres && 'sever
   let a: RunningServer;
   let b: RunningServer;
   let f: Firm;
+  let s3: LocalS3;
   before(async () => {
-    const shared = { SECURE_EXCHANGE_MASTER_KEY: crypto.randomBytes(32).toString('hex'), SCIM_RATE_LIMIT_PER_MINUTE: '400' };
+    s3 = await startLocalS3([BUCKET]);
+    // One bucket for both, as behind a load balancer: a document stored through one is read through the other.
+    const shared = {
+      SECURE_EXCHANGE_MASTER_KEY: crypto.randomBytes(32).toString('hex'), SCIM_RATE_LIMIT_PER_MINUTE: '400',
+      BLOB_STORE: 's3', S3_ENDPOINT: s3.endpoint, S3_BUCKET: BUCKET, S3_REGION: 'us-east-1', S3_FORCE_PATH_STYLE: 'true',
+      AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+    };
     a = await startServer(shared);
     // The same public URL (SCIM and ACS URLs, SAML Destination) and database: only the address differs.
     b = await startServer({ ...shared, DATABASE_URL: a.env.DATABASE_URL, PUBLIC_URL: a.env.PUBLIC_URL });
@@ -28,6 +43,7 @@ describe('two instances, one PostgreSQL database', { skip: !onPostgres && 'sever
   after(async () => {
     await b?.stop();
     await a?.stop();
+    await s3?.stop();
   });
 
   const postAcs = (s: RunningServer, samlResponse: string) => new Browser(s).fetch('POST', `/saml/${encodeURIComponent(f.tenant.tenantId)}/acs`, {
@@ -46,6 +62,30 @@ describe('two instances, one PostgreSQL database', { skip: !onPostgres && 'sever
     const replay = await postAcs(b, r.samlResponse);
     assert.notEqual(replay.status, 303, 'the other instance knows the assertion was used');
     assert.equal(replay.headers.getSetCookie().some((c) => c.startsWith('sx_session=') && !/max-age=0/i.test(c)), false);
+  });
+
+  it('an SP-initiated sign-in started on one instance finishes on the other, once', async (t) => {
+    // Unsolicited answers refused, so only an answer to a request some instance made can sign in (by
+    // default a tenant takes unsolicited ones: the My Apps tile, Entra's Test button).
+    const policy = (allow: boolean) => a.cli(['tenant', 'set', '--tenant', f.tenant.tenantId, '--allow-idp-initiated', String(allow)]);
+    assert.equal((await policy(false)).code, 0);
+    t.after(async () => { await policy(true); });
+    const advisor = await f.staff('ADVISOR', { signIn: false });
+    const start = await new Browser(a).fetch('GET', `/saml/${encodeURIComponent(f.tenant.tenantId)}/login`);
+    assert.equal(start.status, 302);
+    const request = inflateRawSync(Buffer.from(new URL(start.headers.get('location')!).searchParams.get('SAMLRequest')!, 'base64')).toString('utf8');
+    const requestId = /\sID="([^"]+)"/.exec(request)?.[1];
+    assert.ok(requestId, request);
+    const sign = (inResponseTo: string) => entraSigner().sign({ acsUrl: f.tenant.samlUrl, audience: f.tenant.tenantId, upn: advisor.userName, objectId: advisor.externalId, inResponseTo });
+    // An answer to a request no instance made is refused on either.
+    const forged = await postAcs(b, sign(`_${crypto.randomUUID()}`).samlResponse);
+    assert.notEqual(forged.status, 303, 'InResponseTo of a request never made');
+    const answer = await postAcs(b, sign(requestId).samlResponse);
+    assert.equal(answer.status, 303, await answer.text());
+    assert.ok(answer.headers.getSetCookie().some((c) => c.startsWith('sx_session=')), 'signed in on the other instance');
+    // The request is used up: a second answer to it (a fresh assertion) is refused, on the first instance too.
+    const again = await postAcs(a, sign(requestId).samlResponse);
+    assert.notEqual(again.status, 303, 'the request was answered already');
   });
 
   it('SCIM PATCHes alternating between the instances lose no update', async () => {
@@ -92,8 +132,43 @@ describe('two instances, one PostgreSQL database', { skip: !onPostgres && 'sever
     assert.ok(answers.filter((r) => r.status === 429 && r.headers.get('retry-after')).length === limited.length, 'each 429 says when to retry');
   });
 
-  it('one instance killed, the other keeps serving', async () => {
+  it('one instance killed mid-upload: the other serves the documents, takes new ones, shows no half upload', async () => {
+    // A firm of its own (the first one's token was revoked above), signed in through B.
+    const advisor = await (await firm(b)).staff('ADVISOR');
+    const x = await advisor.browser.api('POST', '/exchanges', { title: 'Two instances' });
+    assert.equal(x.status, 201, x.text);
+    const throughA = new Browser(a);
+    for (const [k, v] of advisor.browser.cookies) throughA.cookies.set(k, v);
+    const bytes = crypto.randomBytes(300_000);
+    const stored = await upload(throughA, x.body.id, 'through-a.bin', bytes);
+    assert.equal(stored.status, 201, stored.text);
+    // An upload into A that A never finishes: 64 MiB announced, 8 MiB sent, then A is killed.
+    const boundary = 'sx-two-instances';
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="cut.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+    const cut = new Promise<void>((resolve) => {
+      const req = http.request(`${a.url}/api/exchanges/${x.body.id}/documents`, {
+        method: 'POST', headers: { cookie: advisor.browser.cookieHeader(), ...CSRF, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + 64 * 1024 * 1024 },
+      }, (res) => { res.resume(); res.on('end', resolve); });
+      req.on('error', () => resolve());
+      req.write(head);
+      req.write(crypto.randomBytes(8 * 1024 * 1024));
+    });
+    await new Promise((r) => setTimeout(r, 300));
     await a.crash();
+    await cut;
+    const onB = advisor.browser;
+    const got = await onB.fetch('GET', `/api/exchanges/${x.body.id}/documents/${stored.body.id}/content`);
+    assert.equal(got.status, 200);
+    assert.ok(Buffer.from(await got.arrayBuffer()).equals(bytes), 'stored through A, read through B byte-identical');
+    const next = await upload(onB, x.body.id, 'through-b.bin', crypto.randomBytes(1000));
+    assert.equal(next.status, 201, next.text);
+    const list = await onB.api('GET', `/exchanges/${x.body.id}/documents`);
+    const names = (list.body.items ?? list.body).map((d: { name: string }) => d.name).sort();
+    assert.deepEqual(names, ['through-a.bin', 'through-b.bin'], 'the cut upload is nowhere');
+  });
+
+  it('one instance killed, the other keeps serving', async () => {
+    await a.crash(); // already down after the test above; crash() does nothing then
     // A fresh tenant: the first one's rate-limit window is used up.
     const t = await b.cli(['tenant', 'create', '--name', `After ${crypto.randomUUID().slice(0, 8)}`, '--json']);
     assert.equal(t.code, 0, t.stderr);
