@@ -92,6 +92,18 @@ describe('group commit with the WAL flushed off the event loop', () => {
     await Promise.all(later);
   });
 
+  it('writes a whole-number LIMIT and OFFSET into the SQL (a bound one makes SQLite re-prepare at every run)', async () => {
+    const page = db.selectFrom('t').select('x').orderBy('x').limit(2).offset(1);
+    const compiled = page.compile();
+    assert.match(compiled.sql, /limit 2 offset 1$/);
+    assert.deepEqual(compiled.parameters, []);
+    const ins = db.insertInto('t').values([{ x: 'p' }, { x: 'q' }, { x: 'r' }, { x: 's' }]).execute();
+    await held.waitHeld();
+    held.release();
+    await ins;
+    assert.deepEqual(await page.execute(), [{ x: 'q' }, { x: 'r' }]);
+  });
+
   it('fails the writers, not the process, when the flush fails', async () => {
     const tx = db.transaction().execute((trx) => trx.insertInto('t').values({ x: 'c' }).execute());
     await held.waitHeld();

@@ -7,10 +7,11 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import {
   Kysely, Migrator, PostgresDialect, SqliteDialect,
-  type Driver, type Migration, type MigrationProvider, type SqliteDatabase,
+  type Driver, type QueryCompiler, type Migration, type MigrationProvider, type SqliteDatabase,
 } from 'kysely';
 import { GroupCommitDriver, type Conn } from './group-commit.js';
 import { WalFlusher } from './wal-flusher.js';
+import { LiteralLimitSqliteCompiler } from './sqlite-compiler.js';
 import type { Database } from './schema.js';
 import * as m0001 from './migrations/0001_initial.js';
 import * as m0004 from './migrations/0004_exchanges_people.js';
@@ -169,6 +170,9 @@ export class GroupCommitSqliteDialect extends SqliteDialect {
     super({ database: writer as unknown as SqliteDatabase });
   }
   driver: GroupCommitDriver | undefined;
+  override createQueryCompiler(): QueryCompiler {
+    return new LiteralLimitSqliteCompiler();
+  }
   override createDriver(): Driver {
     return (this.driver = new GroupCommitDriver(withStatementCache(this.writer), withStatementCache(this.reader), this.wal));
   }
