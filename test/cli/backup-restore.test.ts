@@ -2,19 +2,16 @@
 // the backup downloads byte-identical from the restored one, the audit chains verify, and a restore
 // into a used installation or on a foreign master key is refused before it writes anything.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { advisorWithExchange, blobFiles, execute, query, upload } from '../helpers/exchanges.js';
 import { Browser, type StaffMember } from '../helpers/people.js';
-import { repoRoot, startServer, type RunningServer } from '../helpers/server.js';
+import { runCli, startServer, type RunningServer } from '../helpers/server.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.js';
 
-const run = promisify(execFile);
 const MASTER = crypto.randomBytes(32).toString('hex');
 const sha = (b: Uint8Array) => crypto.createHash('sha256').update(b).digest('hex');
 
@@ -28,13 +25,7 @@ async function cli(dataDir: string, master: string | undefined, ...args: string[
   if (targetDb.url) env.DATABASE_URL = targetDb.url;
   delete env.SECURE_EXCHANGE_MASTER_KEY;
   if (master) env.SECURE_EXCHANGE_MASTER_KEY = master;
-  try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(repoRoot, 'bin/secure-exchange.js'), ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
+  return runCli(env, args);
 }
 
 async function bytesOf(b: Browser, exchangeId: string, documentId: string): Promise<{ status: number; sha: string }> {
@@ -100,6 +91,18 @@ describe('backup and restore', () => {
     assert.ok(!fs.readFileSync(path.join(out, 'manifest.json'), 'utf8').includes(MASTER));
     // The hold on blob removal ended with the backup.
     assert.deepEqual(query(source, 'select * from maintenance_holds'), []);
+  });
+
+  it('refuses a backup into a file, a non-empty folder or a place it cannot write, with a message', async () => {
+    const file = path.join(tmp, 'a-file');
+    fs.writeFileSync(file, 'x');
+    for (const [where, message] of [[file, /not an empty folder/], [out, /not an empty folder/], [path.join(file, 'below'), /cannot be made/]] as const) {
+      const r = await source.cli(['backup', '--out', where]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /unexpected failure|at .*\.js:\d+/);
+    }
+    assert.deepEqual(query(source, 'select * from maintenance_holds'), [], 'no hold was left');
   });
 
   it('refuses a restore without the master key, or on a foreign one, before writing anything', async () => {

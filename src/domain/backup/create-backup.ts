@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { invalid } from '../../errors.js';
+import { datasync } from '../../storage/datasync.js';
 import { takeSnapshot, type Snapshot } from '../../storage/db/snapshot.js';
 import type { Ctx } from '../context.js';
 import { blobPath, encodeRow, FORMAT, manifestPath, tablePath, type Manifest } from './backup-format.js';
@@ -16,9 +17,20 @@ const SKIPPED_TABLES = new Set(['uploads']);
 const HOLD_MS = 12 * 3600_000;
 
 export async function createBackup(ctx: Ctx, out: string): Promise<Manifest> {
-  if (fs.existsSync(out) && fs.readdirSync(out).length) throw invalid(`${out} is not empty: a backup goes into a new or empty folder`);
-  fs.mkdirSync(path.join(out, 'tables'), { recursive: true, mode: 0o700 });
-  fs.mkdirSync(path.join(out, 'blobs'), { mode: 0o700 });
+  const cannot = (err: unknown) => invalid(`The backup folder ${out} cannot be made: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  let found: fs.Stats | undefined;
+  try {
+    found = fs.statSync(out, { throwIfNoEntry: false });
+  } catch (err) {
+    throw cannot(err);
+  }
+  if (found && (!found.isDirectory() || fs.readdirSync(out).length)) throw invalid(`${out} is not an empty folder: a backup goes into a new or empty folder`);
+  try {
+    fs.mkdirSync(path.join(out, 'tables'), { recursive: true, mode: 0o700 });
+    fs.mkdirSync(path.join(out, 'blobs'), { mode: 0o700 });
+  } catch (err) {
+    throw cannot(err);
+  }
   await holdBlobRemoval(ctx, HOLD_MS);
   try {
     const snap = await takeSnapshot(ctx.db, path.join(out, '.snapshot.sqlite'));
@@ -33,7 +45,7 @@ export async function createBackup(ctx: Ctx, out: string): Promise<Manifest> {
       const manifest: Manifest = { format: FORMAT, createdAt: new Date().toISOString(), tables, blobs };
       const tmp = `${manifestPath(out)}.tmp`;
       fs.writeFileSync(tmp, JSON.stringify(manifest, null, 2) + '\n', { mode: 0o600 });
-      syncFile(tmp);
+      await datasync(tmp);
       fs.renameSync(tmp, manifestPath(out));
       return manifest;
     } finally {
@@ -53,7 +65,7 @@ async function writeTable(snap: Snapshot, name: string, file: string): Promise<n
     }
   })();
   await pipeline(lines, fs.createWriteStream(file, { mode: 0o600 }));
-  syncFile(file);
+  await datasync(file);
   return rows;
 }
 
@@ -68,11 +80,6 @@ async function liveBlobKeys(snap: Snapshot): Promise<string[]> {
 
 async function copyBlob(ctx: Ctx, key: string, file: string): Promise<number> {
   await pipeline(ctx.blobs.get(key), fs.createWriteStream(file, { mode: 0o600 }));
-  syncFile(file);
+  await datasync(file);
   return fs.statSync(file).size;
-}
-
-function syncFile(file: string) {
-  const fd = fs.openSync(file, 'r+');
-  try { fs.fdatasyncSync(fd); } finally { fs.closeSync(fd); }
 }
