@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { exportAudit, parseFormat } from '../domain/audit/export-audit.js';
-import { verifyAudit, type AuditVerdict } from '../domain/audit/verify-audit.js';
+import { verifyAudit, verifyEveryTenant, type AuditVerdict } from '../domain/audit/verify-audit.js';
 import type { Ctx } from '../domain/context.js';
 import { requireTenant } from '../domain/tenants/require-tenant.js';
 import { AppError } from '../errors.js';
@@ -10,24 +10,19 @@ import { options, UsageError } from './index.js';
 /** Exit 0 when every chain checked is intact, 1 when one is broken (with the first broken seq of each). */
 export async function auditVerify(ctx: Ctx, args: string[]): Promise<number> {
   const o = options(args, { tenant: { type: 'string' }, json: { type: 'boolean' } });
-  let ids: string[];
+  let verdicts: AuditVerdict[];
   if (o.tenant) {
     await requireTenant(ctx.db, o.tenant);
-    ids = [o.tenant];
+    verdicts = [await verifyAudit(ctx.db, o.tenant)];
   } else {
-    ids = (await ctx.db.selectFrom('tenants').select('id').orderBy('id').execute()).map((t) => t.id);
+    verdicts = await verifyEveryTenant(ctx.db);
   }
-  const verdicts: AuditVerdict[] = [];
-  for (const id of ids) {
-    const v = await verifyAudit(ctx.db, id);
-    verdicts.push(v);
-    if (!o.json) {
-      console.log(v.intact ? `${id}: intact (${v.entries} entries)` : `${id}: BROKEN at seq ${v.brokenAt ?? '-'}: ${v.reason}`);
-    }
+  if (!o.json) {
+    for (const v of verdicts) console.log(v.intact ? `${v.tenantId}: intact (${v.entries} entries)` : `${v.tenantId}: BROKEN at seq ${v.brokenAt ?? '-'}: ${v.reason}`);
   }
   const intact = verdicts.every((v) => v.intact);
   if (o.json) console.log(JSON.stringify({ intact, tenants: verdicts }));
-  else if (!ids.length) console.error('No tenants.');
+  else if (!verdicts.length) console.error('No tenants.');
   return intact ? 0 : 1;
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.js';
-import { verifyAudit } from '../domain/audit/verify-audit.js';
+import { verifyEveryTenant } from '../domain/audit/verify-audit.js';
 import { createBackup } from '../domain/backup/create-backup.js';
 import { restoreBackup } from '../domain/backup/restore-backup.js';
 import type { Ctx } from '../domain/context.js';
@@ -24,12 +24,10 @@ export async function restore(ctx: Ctx, args: string[]): Promise<number> {
   const o = options(args, { from: { type: 'string' }, json: { type: 'boolean' } });
   if (!o.from) throw new UsageError('restore needs --from DIR (a folder written by backup)');
   const done = await restoreBackup(ctx, path.resolve(o.from));
-  const tenants = (await ctx.db.selectFrom('tenants').select('id').orderBy('id').execute()).map((t) => t.id);
-  const verdicts = [];
-  for (const id of tenants) verdicts.push(await verifyAudit(ctx.db, id));
+  const verdicts = await verifyEveryTenant(ctx.db);
   const intact = verdicts.every((v) => v.intact);
   if (o.json) console.log(JSON.stringify({ ...done, auditIntact: intact, tenants: verdicts }));
-  else console.log(`Restored ${done.rows} rows in ${done.tables} tables and ${done.blobs} blobs; audit chains ${intact ? 'intact' : 'BROKEN'} (${tenants.length} tenants).`);
+  else console.log(`Restored ${done.rows} rows in ${done.tables} tables and ${done.blobs} blobs; audit chains ${intact ? 'intact' : 'BROKEN'} (${verdicts.length} tenants).`);
   return intact ? 0 : 1;
 }
 

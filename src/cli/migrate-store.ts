@@ -3,7 +3,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { openContext } from '../bootstrap.js';
 import { loadConfig } from '../config.js';
-import { verifyAudit } from '../domain/audit/verify-audit.js';
+import { verifyEveryTenant } from '../domain/audit/verify-audit.js';
 import { createBackup } from '../domain/backup/create-backup.js';
 import { restoreBackup } from '../domain/backup/restore-backup.js';
 import type { Ctx } from '../domain/context.js';
@@ -28,9 +28,7 @@ export async function migrateStore(target: Ctx, args: string[]): Promise<number>
   try {
     await createBackup(source, scratch);
     const done = await restoreBackup(target, scratch);
-    const tenants = (await target.db.selectFrom('tenants').select('id').execute()).map((t) => t.id);
-    let intact = true;
-    for (const id of tenants) intact = (await verifyAudit(target.db, id)).intact && intact;
+    const intact = (await verifyEveryTenant(target.db)).every((v) => v.intact);
     if (o.json) console.log(JSON.stringify({ ...done, auditIntact: intact }));
     else console.log(`Moved ${done.rows} rows in ${done.tables} tables and ${done.blobs} blobs; audit chains ${intact ? 'intact' : 'BROKEN'}. Point the service at the new store; ${from} can be kept as a backup.`);
     return intact ? 0 : 1;

@@ -11,7 +11,7 @@ import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s
 import { HEADER_BYTES, TAG_BYTES } from '../../src/storage/crypto/segmented-gcm.js';
 import { advisorWithExchange, download, query, upload } from '../helpers/exchanges.js';
 import type { StaffMember } from '../helpers/people.js';
-import { S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from '../helpers/s3rver.js';
+import { s3ServerEnv, S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from '../helpers/s3rver.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { createUpload, patchUpload } from '../helpers/tus.js';
 
@@ -38,10 +38,7 @@ describe('documents in an S3-compatible bucket (BLOB_STORE=s3)', () => {
 
   before(async () => {
     s3 = await startLocalS3([BUCKET]);
-    server = await startServer({
-      BLOB_STORE: 's3', S3_ENDPOINT: s3.endpoint, S3_BUCKET: BUCKET, S3_REGION: 'us-east-1', S3_FORCE_PATH_STYLE: 'true',
-      S3_PREFIX: 'blobs/', AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-    });
+    server = await startServer({ ...s3ServerEnv(s3, BUCKET), S3_PREFIX: 'blobs/' });
     bucket = new S3Client({ region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
     ({ owner, exchangeId } = await advisorWithExchange(server, 'In the bucket'));
   });

@@ -3,30 +3,17 @@
 // on the new store, the audit chains verify, and the objects in the bucket are the sealed blobs.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { advisorWithExchange, upload } from '../helpers/exchanges.js';
 import { Browser, type StaffMember } from '../helpers/people.js';
-import { startLocalS3, S3RVER_CREDENTIALS, type LocalS3 } from '../helpers/s3rver.js';
-import { repoRoot, startServer, type RunningServer } from '../helpers/server.js';
+import { s3ServerEnv, startLocalS3, type LocalS3 } from '../helpers/s3rver.js';
+import { runCli, startServer, type RunningServer } from '../helpers/server.js';
 
 const MASTER = crypto.randomBytes(32).toString('hex');
 const BUCKET = 'sx-migrated';
-const exec = promisify(execFile);
 const sha = (b: Uint8Array) => crypto.createHash('sha256').update(b).digest('hex');
-
-async function run(env: NodeJS.ProcessEnv, ...args: string[]) {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [path.join(repoRoot, 'bin/secure-exchange.js'), ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
 
 describe('migrate-store from the embedded default into an S3 bucket', () => {
   let source: RunningServer;
@@ -50,8 +37,7 @@ describe('migrate-store from the embedded default into an S3 bucket', () => {
     // Stopped the hard way, which keeps its data folder (stop() would remove it).
     await source.crash();
     target = await startServer({
-      SECURE_EXCHANGE_MASTER_KEY: MASTER, BLOB_STORE: 's3', S3_ENDPOINT: s3.endpoint, S3_BUCKET: BUCKET, S3_REGION: 'us-east-1',
-      S3_FORCE_PATH_STYLE: 'true', AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+      SECURE_EXCHANGE_MASTER_KEY: MASTER, ...s3ServerEnv(s3, BUCKET),
     });
   });
   after(async () => {
@@ -63,7 +49,7 @@ describe('migrate-store from the embedded default into an S3 bucket', () => {
   it('refuses without the shared master key, or from a folder with no installation', async () => {
     const env: NodeJS.ProcessEnv = { ...target.env };
     delete env.SECURE_EXCHANGE_MASTER_KEY;
-    const noKey = await run(env, 'migrate-store', '--from', source.dataDir);
+    const noKey = await runCli(env, ['migrate-store', '--from', source.dataDir]);
     assert.equal(noKey.code, 2, noKey.stderr);
     assert.match(noKey.stderr, /SECURE_EXCHANGE_MASTER_KEY/);
     const empty = await target.cli(['migrate-store', '--from', path.join(source.dataDir, 'blobs')]);

@@ -12,7 +12,7 @@ import { entraSigner } from '../../bench/saml-signer.js';
 import http from 'node:http';
 import { upload } from '../helpers/exchanges.js';
 import { Browser, CSRF, firm, type Firm } from '../helpers/people.js';
-import { startLocalS3, S3RVER_CREDENTIALS, type LocalS3 } from '../helpers/s3rver.js';
+import { s3ServerEnv, startLocalS3, type LocalS3 } from '../helpers/s3rver.js';
 import { entraUser, patchOp, scim } from '../helpers/scim.js';
 import { startServer, type RunningServer, type TenantValues } from '../helpers/server.js';
 import { onPostgres } from '../helpers/test-database.js';
@@ -31,9 +31,7 @@ describe('two instances, one PostgreSQL database', { skip: !onPostgres && 'sever
     s3 = await startLocalS3([BUCKET]);
     // One bucket for both, as behind a load balancer: a document stored through one is read through the other.
     const shared = {
-      SECURE_EXCHANGE_MASTER_KEY: crypto.randomBytes(32).toString('hex'), SCIM_RATE_LIMIT_PER_MINUTE: '400',
-      BLOB_STORE: 's3', S3_ENDPOINT: s3.endpoint, S3_BUCKET: BUCKET, S3_REGION: 'us-east-1', S3_FORCE_PATH_STYLE: 'true',
-      AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+      SECURE_EXCHANGE_MASTER_KEY: crypto.randomBytes(32).toString('hex'), SCIM_RATE_LIMIT_PER_MINUTE: '400', ...s3ServerEnv(s3, BUCKET),
     };
     a = await startServer(shared);
     // The same public URL (SCIM and ACS URLs, SAML Destination) and database: only the address differs.

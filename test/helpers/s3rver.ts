@@ -43,3 +43,11 @@ export async function startLocalS3(buckets: string[]): Promise<LocalS3> {
     },
   };
 }
+
+/** What a server needs to keep its blobs in `bucket` of the local S3 server. */
+export function s3ServerEnv(s3: LocalS3, bucket: string): NodeJS.ProcessEnv {
+  return {
+    BLOB_STORE: 's3', S3_ENDPOINT: s3.endpoint, S3_BUCKET: bucket, S3_REGION: 'us-east-1', S3_FORCE_PATH_STYLE: 'true',
+    AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+  };
+}

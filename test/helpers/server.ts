@@ -14,6 +14,17 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const sharedDir = path.resolve(repoRoot, '../shared');
 const run = promisify(execFile);
 
+/** The operator CLI with the environment `env` (the server's own, or one a test builds): exit code and output. */
+export async function runCli(env: NodeJS.ProcessEnv, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [path.join(repoRoot, 'bin/secure-exchange.js'), ...args], { env });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
@@ -72,15 +83,7 @@ export async function startServer(extraEnv: NodeJS.ProcessEnv = {}): Promise<Run
   const server: RunningServer = {
     url, port, pid: child.pid!, dataDir, env,
     output: () => out,
-    async cli(args) {
-      try {
-        const { stdout, stderr } = await run(process.execPath, [path.join(repoRoot, 'bin/secure-exchange.js'), ...args], { env });
-        return { code: 0, stdout, stderr };
-      } catch (err) {
-        const e = err as { code?: number; stdout?: string; stderr?: string };
-        return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-      }
-    },
+    cli: (args) => runCli(env, args),
     async crash() {
       if (!running()) return;
       const exited = new Promise((r) => child.once('exit', r));

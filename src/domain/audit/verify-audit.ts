@@ -42,3 +42,11 @@ export async function verifyAudit(db: Kysely<Database>, tenantId: string): Promi
   if (head !== prev) return broken(lastSeq || null, 'the newest entries were removed (the log ends before the recorded head)');
   return { tenantId, entries, intact: true, brokenAt: null, reason: null };
 }
+
+/** Every tenant's chain, in id order. */
+export async function verifyEveryTenant(db: Kysely<Database>): Promise<AuditVerdict[]> {
+  const ids = (await db.selectFrom('tenants').select('id').orderBy('id').execute()).map((t) => t.id);
+  const verdicts: AuditVerdict[] = [];
+  for (const id of ids) verdicts.push(await verifyAudit(db, id));
+  return verdicts;
+}

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import { AppError, invalid } from '../../errors.js';
+import { BLOB_KEY } from '../../storage/blobs/store.js';
 import { KeyError, unwrapKey } from '../../storage/crypto/keys.js';
 import type { Database } from '../../storage/db/index.js';
 import { afterRestore } from '../../storage/db/snapshot.js';
@@ -84,7 +85,7 @@ function readManifest(dir: string): Manifest {
     if (!fs.existsSync(tablePath(dir, t.file))) throw invalid(`${dir}: table file ${t.file} is missing`);
   }
   for (const b of m.blobs) {
-    if (typeof b?.key !== 'string' || !/^[A-Za-z0-9_-]{8,128}$/.test(b.key) || !Number.isSafeInteger(b.bytes)) throw invalid(`${dir}: manifest lists a malformed blob entry`);
+    if (typeof b?.key !== 'string' || !BLOB_KEY.test(b.key) || !Number.isSafeInteger(b.bytes)) throw invalid(`${dir}: manifest lists a malformed blob entry`);
     const size = fs.statSync(blobPath(dir, b.key), { throwIfNoEntry: false })?.size;
     if (size !== b.bytes) throw invalid(`${dir}: blob ${b.key} is missing or truncated`);
   }

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { datasync } from '../datasync.js';
 import { BLOB_KEY as KEY_PATTERN, type BlobStore } from './store.js';
 
 export class FolderBlobStore implements BlobStore {
@@ -53,6 +54,7 @@ export class FolderBlobStore implements BlobStore {
     try {
       await pipeline(source, flusher, out);
       await flusher.settled();
+      // On the disk before it is renamed into place: a crash never exposes a torn blob.
       await datasync(tmp);
       await fs.promises.mkdir(path.dirname(final), { recursive: true, mode: 0o700 });
       await fs.promises.rename(tmp, final);
@@ -98,14 +100,4 @@ class EarlyFlush extends Transform {
   }
   /** Waits for the flush in flight (an error of it is harmless: the final fdatasync decides). */
   async settled() { await this.inFlight; }
-}
-
-/** Flushes a finished file to the disk before it is renamed into place: a crash never exposes a torn blob. */
-async function datasync(file: string) {
-  const fh = await fs.promises.open(file, 'r+');
-  try {
-    await fh.datasync();
-  } finally {
-    await fh.close();
-  }
 }
