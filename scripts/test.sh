@@ -26,15 +26,21 @@ esac
 # IdP): one pass keeps a core about half busy, so two fit on this 2-core machine and the suite takes
 # about half as long. Each pass's report is printed whole when it ends; both run even when one fails.
 logs=$(mktemp -d)
+pids=''
 for dialect in $dialects; do
-  ( TEST_DATABASE=$dialect node --import tsx --test --test-concurrency=1 $files > "$logs/$dialect.log" 2>&1; echo $? > "$logs/$dialect.rc" ) &
+  TEST_DATABASE=$dialect node --import tsx --test --test-concurrency=1 $files > "$logs/$dialect.log" 2>&1 &
+  pids="$pids $dialect:$!"
 done
-wait
+# Each pass's exit status comes from `wait` on its own process (a status file written after the pass could
+# be missing if the writer was interrupted; CI once read "No such file" there).
 status=0
-for dialect in $dialects; do
-  echo "# test pass on $dialect"
+for entry in $pids; do
+  dialect=${entry%%:*}
+  rc=0
+  wait "${entry#*:}" || rc=$?
+  echo "# test pass on $dialect (exit status $rc)"
   cat "$logs/$dialect.log"
-  [ "$(cat "$logs/$dialect.rc")" = 0 ] || status=1
+  [ "$rc" = 0 ] || status=1
 done
 rm -rf "$logs"
 exit $status

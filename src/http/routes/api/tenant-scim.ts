@@ -12,10 +12,13 @@ const tags = ['tenant'];
 export async function tenantScimRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
   app.get('/tenant/scim', { schema: { tags, summary: 'SCIM status: live tokens with their last use, the last request and the last error' } }, async (req) => {
     const tenantId = tenantOf(req);
-    const [tokens, last, lastError] = await Promise.all([
+    // The last error is read before the last request, never beside it: the log is written in batches,
+    // and on PostgreSQL two parallel reads may straddle a batch, showing an error with no request. Read
+    // in this order, the last request is at least as new as the last error.
+    const lastError = await readProvisioningLog(ctx, tenantId, { status: 'error', startIndex: 1, count: 1 });
+    const [tokens, last] = await Promise.all([
       listTokens(ctx, tenantId),
       readProvisioningLog(ctx, tenantId, { startIndex: 1, count: 1 }),
-      readProvisioningLog(ctx, tenantId, { status: 'error', startIndex: 1, count: 1 }),
     ]);
     return { tokens, lastRequest: last.items[0] ?? null, lastError: lastError.items[0] ?? null };
   });
