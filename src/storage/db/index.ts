@@ -229,4 +229,15 @@ export function isUniqueViolation(err: unknown): boolean {
   return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e?.code === '23505';
 }
 
-export const nowIso = () => new Date().toISOString();
+// The time as stored (ISO 8601, UTC, ms). Formatting costs twenty times reading the clock, and a SCIM write
+// asks for the time several times within one millisecond: the string is made once per millisecond.
+let isoMs = -1;
+let iso = '';
+export const nowIso = (): string => {
+  const ms = Date.now();
+  if (ms !== isoMs) {
+    iso = new Date(ms).toISOString();
+    isoMs = ms;
+  }
+  return iso;
+};

@@ -41,16 +41,18 @@ export async function scimRoutes(app: FastifyInstance, { ctx }: { ctx: Ctx }) {
     req.scimTenant = tenantId;
   });
 
-  app.addHook('onSend', async (_req, reply, payload) => {
+  // Hooks that do not wait are written with `done`: an async hook costs a promise per request.
+  app.addHook('onSend', (_req, reply, payload, done) => {
     if (!String(reply.getHeader('content-type') ?? '').includes('scim+json') && reply.statusCode !== 204) {
       reply.type(SCIM_CONTENT_TYPE);
     }
-    return payload;
+    done(null, payload);
   });
 
   const provisioningLog = new ProvisioningLogWriter(ctx);
   app.addHook('onClose', async () => provisioningLog.flush());
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
+    done();
     if (!req.scimTenant) return;
     const err = req.failure;
     const detail = { ...(err ? { error: err } : {}), ...(req.scimNote?.ignored?.length ? { ignored: req.scimNote.ignored } : {}) };
