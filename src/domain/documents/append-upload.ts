@@ -68,11 +68,11 @@ async function append(
       for await (const chunk of body as AsyncIterable<Buffer>) {
         received += chunk.length;
         if (start + received > row.length) throw invalid('The body goes beyond Upload-Length');
-        sealer.push(chunk);
-        if (sealer.sealedBytes < WRITE_BATCH) continue;
-        // Checked (and renewed when due) before each write: a request whose lease ended writes no more.
+        // Renewed while bytes flow, however slowly (a clock check, a write only when due); and checked
+        // before each write: a request whose lease ended writes no more.
         await lease.keepAlive();
-        yield sealer.take();
+        sealer.push(chunk);
+        if (sealer.sealedBytes >= WRITE_BATCH) yield sealer.take();
       }
     } catch (err) {
       if (!isClientStreamError(err)) throw err;
