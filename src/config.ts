@@ -23,6 +23,11 @@ export interface Config {
   uploadDir: string;
   /** A resumable upload not continued for this long is removed (tus expiration extension). */
   uploadExpiryHours: number;
+  /**
+   * Lifetime of the lease a PATCH holds on its upload (one PATCH at a time, across instances); renewed
+   * while bytes flow, so it only needs to outlast an instance that died holding it.
+   */
+  uploadLeaseSeconds: number;
   sessionTtlSeconds: number;
   /** A session unused for this long is over (the web app warns a minute before). */
   sessionIdleSeconds: number;
@@ -131,6 +136,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const invitationTtlDays = int(env, 'INVITATION_TTL_DAYS', 7);
   const uploadExpiryHours = int(env, 'UPLOAD_EXPIRY_HOURS', 24);
   if (uploadExpiryHours < 1 || uploadExpiryHours > 24 * 30) throw new ConfigError(`UPLOAD_EXPIRY_HOURS must be between 1 and 720, got ${uploadExpiryHours}`);
+  const uploadLeaseSeconds = int(env, 'UPLOAD_LEASE_SECONDS', 120);
+  if (uploadLeaseSeconds < 1 || uploadLeaseSeconds > 3600) throw new ConfigError(`UPLOAD_LEASE_SECONDS must be between 1 and 3600, got ${uploadLeaseSeconds}`);
   if (invitationTtlDays < 1 || invitationTtlDays > 365) throw new ConfigError(`INVITATION_TTL_DAYS must be between 1 and 365, got ${invitationTtlDays}`);
   const blobStore = env.BLOB_STORE || 'folder';
   if (blobStore !== 'folder' && blobStore !== 's3') throw new ConfigError(`BLOB_STORE must be "folder" or "s3", got "${blobStore}"`);
@@ -148,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 2 * 1024 ** 3),
     uploadDir: path.join(dataDir, 'uploads'),
     uploadExpiryHours,
+    uploadLeaseSeconds,
     sessionTtlSeconds: int(env, 'SESSION_TTL_SECONDS', 8 * 3600),
     sessionIdleSeconds: Math.max(60, int(env, 'SESSION_IDLE_SECONDS', 15 * 60)),
     samlClockSkewMs: int(env, 'SAML_CLOCK_SKEW_SECONDS', 180) * 1000,

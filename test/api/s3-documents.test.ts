@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { HEADER_BYTES, TAG_BYTES } from '../../src/storage/crypto/segmented-gcm.js';
 import { advisorWithExchange, download, query, upload } from '../helpers/exchanges.js';
 import type { StaffMember } from '../helpers/people.js';
@@ -94,6 +94,9 @@ describe('documents in an S3-compatible bucket (BLOB_STORE=s3)', () => {
     assertSealed(await storedObject(doc.body.id), data);
   });
 
+  const stagedObjects = async () =>
+    (await bucket.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'blobs/uploads/' }))).Contents?.map((o) => ({ key: o.Key!, size: o.Size! })) ?? [];
+
   it('a resumable (tus) upload ends up in the bucket, not in the blob folder, and downloads byte-identical', async () => {
     const data = recognisable(9 * MiB + 777);
     const created = await createUpload(owner.browser, exchangeId, data.length, { filename: 'scan.pdf' });
@@ -103,6 +106,14 @@ describe('documents in an S3-compatible bucket (BLOB_STORE=s3)', () => {
     const p1 = await patchUpload(owner.browser, location, 0, new Uint8Array(data.subarray(0, first)));
     assert.equal(p1.status, 204, p1.text);
     assert.equal(p1.headers.get('upload-offset'), String(first));
+    // Staged in the bucket (any instance can continue it), sealed: one object for the PATCH's 40 segments.
+    const staged = await stagedObjects();
+    assert.equal(staged.length, 1, JSON.stringify(staged));
+    assert.match(staged[0]!.key, new RegExp(`^blobs/uploads/${location.split('/').pop()}_0000000000_[0-9a-f]{16}$`));
+    assert.equal(staged[0]!.size, 40 * (SEGMENT + TAG_BYTES));
+    const stagedBytes = Buffer.from(await (await bucket.send(new GetObjectCommand({ Bucket: BUCKET, Key: staged[0]!.key }))).Body!.transformToByteArray());
+    assert.ok(!stagedBytes.includes(Buffer.from('CONFIDENTIAL-PLAINTEXT-MARKER')), 'no plaintext in a staged object');
+    assert.equal(fs.existsSync(path.join(server.dataDir, 'uploads')), false, 'nothing is staged in the local folder');
     const p2 = await patchUpload(owner.browser, location, first, new Uint8Array(data.subarray(first)));
     assert.equal(p2.status, 204, p2.text);
     const documentId = p2.headers.get('document-id')!;
@@ -112,7 +123,8 @@ describe('documents in an S3-compatible bucket (BLOB_STORE=s3)', () => {
     assert.ok(Buffer.from(await res.arrayBuffer()).equals(data), 'the download is byte-identical');
     assertSealed(await storedObject(documentId), data);
     noBlobFolderFiles();
-    assert.deepEqual(fs.readdirSync(path.join(server.dataDir, 'uploads')), [], 'the staging file is gone once the blob is in the bucket');
+    assert.deepEqual(await stagedObjects(), [], 'the staged objects are gone once the document is committed');
+    assert.equal(query(server, 'select * from upload_parts').length, 0);
   });
 
   it('deleting a document removes its object from the bucket', async () => {

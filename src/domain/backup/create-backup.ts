@@ -11,8 +11,8 @@ import type { Ctx } from '../context.js';
 import { blobPath, encodeRow, FORMAT, manifestPath, tablePath, type Manifest } from './backup-format.js';
 import { holdBlobRemoval, releaseBlobRemoval } from './blob-hold.js';
 
-/** Unfinished resumable uploads live in local staging files that a backup does not carry. */
-const SKIPPED_TABLES = new Set(['uploads']);
+/** Unfinished resumable uploads: their staging (a local file or bucket objects) is not carried by a backup. */
+const SKIPPED_TABLES = new Set(['uploads', 'upload_parts']);
 /** Long enough for a large installation; the hold ends by itself should the backup die. */
 const HOLD_MS = 12 * 3600_000;
 

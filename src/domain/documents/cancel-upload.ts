@@ -5,11 +5,13 @@ import { recordAudit } from '../audit/record-audit.js';
 import type { Ctx } from '../context.js';
 import type { Actor } from '../sessions/resolve-session.js';
 import { discardUpload, ownUpload } from './own-upload.js';
-import { claimUpload, releaseUpload } from './upload-registry.js';
+import { UploadLease } from './upload-lease.js';
 
 export async function cancelUpload(ctx: Ctx, actor: Actor | undefined, id: string): Promise<void> {
   const row = await ownUpload(ctx, actor, id);
-  if (!claimUpload(row.id)) throw conflict('A request is still writing to this upload; retry when it has ended');
+  // Not while a PATCH (of any instance) writes to it: the lease, as for a second PATCH.
+  const lease = await UploadLease.take(ctx, row.id);
+  if (!lease) throw conflict('A request is still writing to this upload; retry when it has ended');
   try {
     await discardUpload(ctx, row.id);
     await recordAudit(ctx.db, {
@@ -17,6 +19,6 @@ export async function cancelUpload(ctx: Ctx, actor: Actor | undefined, id: strin
       detail: { exchange: row.exchange_id, ...(row.document_id ? { document: row.document_id } : { name: row.name }), length: row.length },
     });
   } finally {
-    releaseUpload(row.id);
+    await lease.release();
   }
 }

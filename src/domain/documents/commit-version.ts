@@ -94,7 +94,11 @@ export async function commitVersion(
       };
     });
   } catch (err) {
-    await ctx.blobs.delete(sealed.blobKey);
+    // A resumable upload's blob key is fixed at its creation: a request that lost the upload's lease can
+    // fail here after the next holder committed that very blob, which must stay. (Unsure: the collector's.)
+    const committed = await ctx.db.selectFrom('document_versions').select('id').where('blob_key', '=', sealed.blobKey)
+      .executeTakeFirst().catch(() => ({ id: 'unknown' }));
+    if (!committed) await ctx.blobs.delete(sealed.blobKey);
     throw err;
   }
 }

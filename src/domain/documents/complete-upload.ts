@@ -4,75 +4,85 @@
 // revoked, since the upload was created.
 import type { Hash } from 'node:crypto';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { conflict, notFound } from '../../errors.js';
 import { HEADER_BYTES, TAG_BYTES, type SegmentCipher } from '../../storage/crypto/segmented-gcm.js';
-import { stagingPath } from '../../storage/uploads/staging.js';
+import type { StagedBytes } from '../../storage/uploads/staging.js';
 import type { Ctx } from '../context.js';
 import { exchangeFor } from '../exchanges/exchange-access.js';
 import type { Actor } from '../sessions/resolve-session.js';
 import { commitVersion, type UploadTarget } from './commit-version.js';
 import type { DocumentView } from './document-view.js';
-import { releaseUpload, sealedSegment, segmentCount, uploadCipher, type UploadRow } from './own-upload.js';
+import { releaseUpload, segmentCount, uploadCipher, type UploadRow } from './own-upload.js';
+import type { UploadLease } from './upload-lease.js';
 
 /**
  * `lastPlain` is the plaintext of the last segment; `hash` the running SHA-256 of everything staged
- * before it, when the process still has it (else the staged segments are decrypted to compute it).
+ * before it, when this process still has it (else it is computed from the staged segments as they go
+ * into the blob, each one verified). `lease` is the completing PATCH's (none for an upload complete at
+ * creation, which nobody else knows of yet).
  */
-export async function completeUpload(ctx: Ctx, actor: Actor, row: UploadRow, lastPlain: Buffer, hash: Hash | undefined): Promise<DocumentView> {
+export async function completeUpload(
+  ctx: Ctx, actor: Actor, row: UploadRow, lastPlain: Buffer, hash: Hash | undefined, lease: UploadLease | undefined,
+): Promise<DocumentView> {
   const { row: exchange } = await exchangeFor(ctx, actor, row.exchange_id, 'upload');
-  const file = stagingPath(ctx.config.uploadDir, row.id);
-  const staged = segmentCount(row) - 1;
-  const header = await readStagedHeader(file, HEADER_BYTES + staged * sealedSegment(row));
-  const cipher = await uploadCipher(ctx, row, header);
-  const sha256 = (hash ?? await stagedHash(file, cipher, staged)).update(lastPlain).digest('hex');
-  const last = cipher.seal(lastPlain, staged, true);
-  await ctx.blobs.put(row.blob_key, Readable.from(sealedBlob(file, last), { objectMode: false }));
+  const staged = await ctx.staging.read(row);
+  if (!staged) throw notFound('Upload not found');
+  const expected = segmentCount(row) - 1;
+  if (staged.segments !== expected) throw conflict('The upload is not complete; ask for its offset (HEAD) and continue from there');
+  const cipher = await uploadCipher(ctx, row, staged.header);
+  const running = hash ?? crypto.createHash('sha256');
+  const last = cipher.seal(lastPlain, expected, true);
+  // Streamed (a multipart put in the bucket): never the whole file in memory. Should anything fail on
+  // the way, the put is abandoned and nothing becomes visible.
+  await ctx.blobs.put(row.blob_key, Readable.from(sealedBlob(staged, hash ? undefined : { cipher, hash: running }, lease, last), { objectMode: false }));
+  const sha256 = running.update(lastPlain).digest('hex');
   const target: UploadTarget = row.target === 'version' ? { kind: 'version', documentId: row.document_id! } : { kind: 'new', name: row.name! };
   const doc = await commitVersion(ctx, actor, exchange, target, {
     versionId: row.version_id, blobKey: row.blob_key, wrappedKey: row.wrapped_key, segmentSize: row.segment_size,
     size: row.length, sha256, contentType: row.content_type,
   }, async (trx) => {
-    // The upload's row goes in the commit's own transaction: committed means no longer resumable.
-    const gone = await trx.deleteFrom('uploads').where('id', '=', row.id).executeTakeFirst();
+    // The upload's row goes in the commit's own transaction: committed means no longer resumable. Only
+    // while the lease is ours: a request that lost it must not commit what the next holder is finishing.
+    const gone = await trx.deleteFrom('uploads').where('id', '=', row.id)
+      .$if(lease !== undefined, (q) => q.where('patch_lease', '=', lease!.holder)).executeTakeFirst();
     if (Number(gone.numDeletedRows) !== 1) throw notFound('Upload not found');
   });
+  // After the commit: staged objects without their row are garbage, a row without them a broken upload.
   await releaseUpload(ctx, row.id);
   return doc;
 }
 
-/** The staging file's header, once its length shows every segment but the last is staged. */
-async function readStagedHeader(file: string, expectedSize: number): Promise<Buffer> {
-  const fh = await fs.promises.open(file, 'r');
-  try {
-    if ((await fh.stat()).size !== expectedSize) throw conflict('The upload is not complete; ask for its offset (HEAD) and continue from there');
-    const header = Buffer.alloc(HEADER_BYTES);
-    await fh.read(header, 0, HEADER_BYTES, 0);
-    return header;
-  } finally {
-    await fh.close();
-  }
-}
-
-async function* sealedBlob(file: string, last: Buffer) {
-  yield* fs.createReadStream(file, { highWaterMark: 1024 * 1024 });
-  yield last;
-}
-
-/** SHA-256 of the staged plaintext, each segment verified as it is opened (after a restart). */
-async function stagedHash(file: string, cipher: SegmentCipher, segments: number): Promise<Hash> {
-  const hash = crypto.createHash('sha256');
-  const size = cipher.segmentSize + TAG_BYTES;
-  const buf = Buffer.alloc(size);
-  const fh = await fs.promises.open(file, 'r');
-  try {
-    for (let i = 0; i < segments; i++) {
-      const { bytesRead } = await fh.read(buf, 0, size, HEADER_BYTES + i * size);
-      hash.update(cipher.open(buf.subarray(0, bytesRead), i, false));
+/**
+ * The staged bytes, then the sealed last segment. When the running hash was lost (a restart, or the
+ * PATCHes went to different instances), each staged segment is opened on the way: its tag is checked
+ * and its plaintext hashed, in the one read of the staging.
+ */
+async function* sealedBlob(staged: StagedBytes, rehash: { cipher: SegmentCipher; hash: Hash } | undefined, lease: UploadLease | undefined, last: Buffer) {
+  const sealedSize = (rehash?.cipher.segmentSize ?? 0) + TAG_BYTES;
+  let skip = HEADER_BYTES;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let index = 0;
+  for await (const chunk of staged.bytes()) {
+    await lease?.keepAlive();
+    if (rehash) {
+      let c = chunk;
+      if (skip) { const n = Math.min(skip, c.length); skip -= n; c = c.subarray(n); }
+      pending.push(c);
+      pendingBytes += c.length;
+      if (pendingBytes >= sealedSize) {
+        let all = Buffer.concat(pending);
+        while (all.length >= sealedSize) {
+          rehash.hash.update(rehash.cipher.open(all.subarray(0, sealedSize), index++, false));
+          all = all.subarray(sealedSize);
+        }
+        pending = [all];
+        pendingBytes = all.length;
+      }
     }
-  } finally {
-    await fh.close();
+    yield chunk;
   }
-  return hash;
+  if (rehash && (pendingBytes || index !== staged.segments)) throw conflict('The staged bytes of this upload are incomplete; start the upload again');
+  yield last;
 }

@@ -4,7 +4,6 @@
 import crypto from 'node:crypto';
 import { DEFAULT_SEGMENT_SIZE, newHeader } from '../../storage/crypto/segmented-gcm.js';
 import { nowIso } from '../../storage/db/index.js';
-import { createStaging } from '../../storage/uploads/staging.js';
 import type { Ctx } from '../context.js';
 import { exchangeFor } from '../exchanges/exchange-access.js';
 import { principalOf, type Actor } from '../sessions/resolve-session.js';
@@ -37,20 +36,24 @@ export async function createUpload(ctx: Ctx, actor: Actor, exchangeId: string, r
   const id = crypto.randomUUID();
   const now = nowIso();
   const expiresAt = expiryFrom(ctx);
+  const header = newHeader(DEFAULT_SEGMENT_SIZE);
   await ctx.db.insertInto('uploads').values({
     id, tenant_id: actor.tenantId, exchange_id: exchange.id, created_by: principalOf(actor),
     target: doc ? 'version' : 'new', document_id: doc?.id ?? null, name,
     content_type: cleanContentType(req.metadata.get('filetype')), length: req.length, segment_size: DEFAULT_SEGMENT_SIZE,
     version_id: keys.versionId, blob_key: keys.blobKey, wrapped_key: keys.wrappedKey, created_at: now, updated_at: now, expires_at: expiresAt,
+    // In the row as well: bucket staging has no file to keep it in, and every instance reads the row.
+    staging_header: header.toString('base64'),
   }).execute();
   try {
-    await createStaging(ctx.config.uploadDir, id, newHeader(DEFAULT_SEGMENT_SIZE));
+    await ctx.staging.create(id, header);
   } catch (err) {
     await discardUpload(ctx, id);
     throw err;
   }
   if (req.length > 0) return { id, expiresAt };
   // Nothing to wait for: the one (empty, last) segment is sealed and committed now.
+  // Nobody else knows the id yet, so no lease is needed.
   const row = await ownUpload(ctx, actor, id);
-  return { id, expiresAt, document: await completeUpload(ctx, actor, row, Buffer.alloc(0), undefined) };
+  return { id, expiresAt, document: await completeUpload(ctx, actor, row, Buffer.alloc(0), undefined, undefined) };
 }

@@ -6,7 +6,6 @@ import { notFound } from '../../errors.js';
 import { unwrapKey } from '../../storage/crypto/keys.js';
 import { SegmentCipher, TAG_BYTES } from '../../storage/crypto/segmented-gcm.js';
 import { nowIso, type Database } from '../../storage/db/index.js';
-import { removeStaging } from '../../storage/uploads/staging.js';
 import type { Ctx } from '../context.js';
 import { exchangeFor, isUuid } from '../exchanges/exchange-access.js';
 import { principalOf, type Actor } from '../sessions/resolve-session.js';
@@ -28,7 +27,7 @@ export async function ownUpload(ctx: Ctx, actor: Actor | undefined, id: string):
   } catch {
     throw notFound('Upload not found');
   }
-  return { ...row, length: Number(row.length) };
+  return { ...row, length: Number(row.length), staged_segments: Number(row.staged_segments) };
 }
 
 /** Bytes of one sealed segment on disk (plaintext plus tag). */
@@ -47,15 +46,16 @@ export async function uploadCipher(ctx: Ctx, row: UploadRow, header: Buffer): Pr
 export const expiryFrom = (ctx: Ctx, from = Date.now()): string =>
   new Date(from + ctx.config.uploadExpiryHours * 3600_000).toISOString();
 
-/** Removes an upload's row and staging file, and what the process remembers of it. */
+/** Removes an upload's row and staging, and what the process remembers of it. */
 export async function discardUpload(ctx: Ctx, id: string): Promise<void> {
-  // The row first: from then on nobody can reach the file, so removing it cannot race a request.
+  // The row first (its staged parts go with it): from then on nobody can reach the staging, so removing
+  // it cannot race a request. Staging left by a crash in between is swept (prune-stale-uploads.ts).
   await ctx.db.deleteFrom('uploads').where('id', '=', id).execute();
   await releaseUpload(ctx, id);
 }
 
-/** What is left of an upload once its row is gone: the staging file and the process's memory of it. */
+/** What is left of an upload once its row is gone: its staging and the process's memory of it. */
 export async function releaseUpload(ctx: Ctx, id: string): Promise<void> {
-  await removeStaging(ctx.config.uploadDir, id);
+  await ctx.staging.remove(id);
   forgetUpload(id);
 }

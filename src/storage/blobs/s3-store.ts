@@ -161,10 +161,11 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  async *list(): AsyncIterable<{ key: string; writtenAt: number }> {
+  /** `startsWith`: only keys beginning so (the staged objects of one upload, bucket-staging.ts). */
+  async *list(startsWith = ''): AsyncIterable<{ key: string; writtenAt: number }> {
     let ContinuationToken: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix || undefined, ContinuationToken }));
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix + startsWith || undefined, ContinuationToken }));
       for (const o of page.Contents ?? []) {
         const key = o.Key?.slice(this.prefix.length);
         // Other things may share the bucket (or the prefix): only keys this store could have written count.

@@ -22,6 +22,7 @@ import * as m0008 from './migrations/0008_blob_references.js';
 import * as m0009 from './migrations/0009_rate_limits.js';
 import * as m0010 from './migrations/0010_maintenance_holds.js';
 import * as m0011 from './migrations/0011_session_idle.js';
+import * as m0012 from './migrations/0012_shared_uploads.js';
 
 export type Db = Kysely<Database>;
 export type { Database } from './schema.js';
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0009_rate_limits': m0009,
   '0010_maintenance_holds': m0010,
   '0011_session_idle': m0011,
+  '0012_shared_uploads': m0012,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -249,6 +249,22 @@ export interface UploadTable {
   created_at: string;
   updated_at: string;
   expires_at: string;
+  /** Holder of the one-PATCH-at-a-time lease (0012), a random id per request; null when free. */
+  patch_lease: string | null;
+  /** When the lease ends by itself (an instance that died holding it). */
+  patch_lease_until: string | null;
+  /** Bucket staging (0012): whole sealed segments durably staged, i.e. the offset in segments. */
+  staged_segments: Generated<number>;
+  /** Bucket staging (0012): the segmented-GCM header (base64) the staged segments are sealed under. */
+  staging_header: string | null;
+}
+
+/** A staged object of a resumable upload in the bucket (0012): segments first_segment … +segments-1. */
+export interface UploadPartTable {
+  upload_id: string;
+  first_segment: number;
+  segments: number;
+  object_key: string;
 }
 
 export interface AuditTable {
@@ -309,6 +325,7 @@ export interface Database {
   client_codes: ClientCodeTable;
   client_sessions: ClientSessionTable;
   uploads: UploadTable;
+  upload_parts: UploadPartTable;
   audit_log: AuditTable;
   provisioning_log: ProvisioningLogTable;
   rate_limits: RateLimitTable;

@@ -1,83 +1,50 @@
-// Staging files of resumable uploads: the segmented AES-256-GCM format itself (header, then whole sealed
-// segments), so no plaintext is ever at rest. Only segments that are not the last are staged; the last
-// one is sealed when the upload completes and goes straight into the blob store behind the staged
-// ones. A file's length therefore says how far the upload durably got: whole sealed segments count, a
-// torn trailing segment (a crash mid-write) is cut off.
-import fs from 'node:fs';
-import path from 'node:path';
-import { HEADER_BYTES } from '../crypto/segmented-gcm.js';
+// Where the sealed segments of a resumable upload wait for its last byte. Two places, one contract:
+// - the folder (embedded default, BLOB_STORE=folder): one file per upload under DATA_DIR/uploads, which
+//   is the one place every process of that installation shares, appended in place (folder-staging.ts);
+// - the bucket (BLOB_STORE=s3): instances have a DATA_DIR each, so a client whose PATCH lands on another
+//   instance must find the bytes where all of them look; S3 cannot append, so each PATCH's segments are
+//   one object of their own, listed in the database (bucket-staging.ts).
+// One interface rather than two code paths in the use cases: append, status and completion read the same
+// whichever store the installation runs on, and the format (segmented AES-256-GCM: header, then whole
+// sealed segments, never plaintext) is the same in both.
+import type { Selectable } from 'kysely';
+import type { Database } from '../db/schema.js';
 
-const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export type UploadRow = Selectable<Database['uploads']>;
 
-export function stagingPath(dir: string, id: string): string {
-  // Ids are server-made UUIDs; checked anyway, so a path can never leave the folder.
-  if (!ID.test(id)) throw new Error('invalid upload id');
-  return path.join(dir, id);
+export interface UploadStaging {
+  /** Prepares the staging of a new upload, whose row (with `staging_header`) is written already. */
+  create(uploadId: string, header: Buffer): Promise<void>;
+  /** Whole sealed segments durably staged (the offset in segments); undefined: the staging is gone. */
+  segments(upload: UploadRow): Promise<number | undefined>;
+  /** Opens the upload to append after its staged segments; `lease` is the holder id of the PATCH's lease. */
+  append(upload: UploadRow, lease: string): Promise<StagingAppend | undefined>;
+  /** The staged bytes for completion: header, then each staged segment in order. */
+  read(upload: UploadRow): Promise<StagedBytes | undefined>;
+  /** Removes whatever the upload staged; called once its row is gone (nothing can reach it then). */
+  remove(uploadId: string): Promise<void>;
+  /** Removes staging whose upload row is gone (`known` answers which of some ids still have one); how many. */
+  sweep(known: (ids: string[]) => Promise<Set<string>>): Promise<number>;
 }
 
-/** A new staging file holding only the header, flushed to the disk before the upload is announced. */
-export async function createStaging(dir: string, id: string, header: Buffer): Promise<void> {
-  await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
-  const fh = await fs.promises.open(stagingPath(dir, id), 'wx', 0o600);
-  try {
-    await fh.write(header, 0, header.length, 0);
-    await fh.datasync();
-  } finally {
-    await fh.close();
-  }
+export interface StagingAppend {
+  header: Buffer;
+  /** Segments staged before this PATCH. */
+  segments: number;
+  /**
+   * Stages the sealed segments `batches` yields (one Buffer per segment) after the staged ones. When it
+   * resolves they are durable and count (the number written); when it rejects, what the bucket got is not
+   * counted, and a staging file may hold some of them (see discard).
+   */
+  write(batches: AsyncIterable<Buffer[]>): Promise<number>;
+  /** Drops what write() put after the staged segments (a refused PATCH); only while the lease is held. */
+  discard(): Promise<void>;
+  close(): Promise<void>;
 }
 
-/** Whole sealed segments in the file (`undefined`: no such file, or not even a header). */
-export async function stagedSegments(dir: string, id: string, sealedSegment: number): Promise<number | undefined> {
-  try {
-    const { size } = await fs.promises.stat(stagingPath(dir, id));
-    return size < HEADER_BYTES ? undefined : Math.floor((size - HEADER_BYTES) / sealedSegment);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
-/** An open staging file positioned after its last whole segment (a torn tail is truncated away). */
-export interface StagingFile {
-  fh: fs.promises.FileHandle;
+export interface StagedBytes {
   header: Buffer;
   segments: number;
-}
-
-export async function openStaging(dir: string, id: string, sealedSegment: number, maxSegments: number): Promise<StagingFile | undefined> {
-  let fh: fs.promises.FileHandle;
-  try {
-    fh = await fs.promises.open(stagingPath(dir, id), 'r+');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  try {
-    const { size } = await fh.stat();
-    if (size < HEADER_BYTES) { await fh.close(); return undefined; }
-    const header = Buffer.alloc(HEADER_BYTES);
-    await fh.read(header, 0, HEADER_BYTES, 0);
-    const segments = Math.min(Math.floor((size - HEADER_BYTES) / sealedSegment), maxSegments);
-    const whole = HEADER_BYTES + segments * sealedSegment;
-    if (size !== whole) await fh.truncate(whole);
-    return { fh, header, segments };
-  } catch (err) {
-    await fh.close();
-    throw err;
-  }
-}
-
-export async function removeStaging(dir: string, id: string): Promise<void> {
-  await fs.promises.rm(stagingPath(dir, id), { force: true });
-}
-
-/** Ids of every staging file (for housekeeping); names that are not upload ids are ignored. */
-export async function listStaging(dir: string): Promise<string[]> {
-  try {
-    return (await fs.promises.readdir(dir)).filter((n) => ID.test(n));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
+  /** The header and the `segments` staged segments, as stored; errors if the store holds fewer. */
+  bytes(): AsyncIterable<Buffer>;
 }
