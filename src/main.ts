@@ -5,7 +5,7 @@ import { buildApp } from './http/app.js';
 import { startJobs } from './jobs.js';
 import { createLogger } from './logger.js';
 import { KeyError } from './storage/crypto/keys.js';
-import { startHashThread } from './storage/crypto/off-thread-sha256.js';
+import { startSealThreads } from './storage/crypto/off-thread-seal.js';
 import { checkpointOffThread } from './storage/db/checkpoints.js';
 import { sqliteOf } from './storage/db/index.js';
 
@@ -15,7 +15,7 @@ async function main() {
   const ctx = await openContext(config, log);
   const app = await buildApp(ctx);
   const stopJobs = startJobs(ctx);
-  startHashThread();
+  startSealThreads();
   const sqlite = sqliteOf(ctx.db);
   const checkpoints = sqlite ? checkpointOffThread(sqlite, log) : undefined;
   const stop = async (signal: string) => {

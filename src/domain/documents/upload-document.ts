@@ -6,12 +6,12 @@ import crypto from 'node:crypto';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import { AppError, invalid } from '../../errors.js';
 import { newKey, wrapKey } from '../../storage/crypto/keys.js';
-import { DEFAULT_SEGMENT_SIZE, EncryptStream } from '../../storage/crypto/segmented-gcm.js';
+import { DEFAULT_SEGMENT_SIZE } from '../../storage/crypto/segmented-gcm.js';
+import { SealStream } from '../../storage/crypto/off-thread-seal.js';
 import type { Ctx } from '../context.js';
 import { exchangeFor } from '../exchanges/exchange-access.js';
 import type { Actor } from '../sessions/resolve-session.js';
 import { tenantKey } from '../tenants/tenant-key.js';
-import { OffThreadSha256 } from '../../storage/crypto/off-thread-sha256.js';
 import { cleanContentType, commitVersion, liveDocument, type SealedUpload } from './commit-version.js';
 import type { DocumentView } from './document-view.js';
 
@@ -31,23 +31,16 @@ export function isClientStreamError(err: unknown): boolean {
   return e?.code === 'ECONNRESET' || e?.code === 'ERR_STREAM_PREMATURE_CLOSE' || /aborted|terminated early|Unexpected end|Malformed/i.test(e?.message ?? '');
 }
 
-/** Counts and hashes the plaintext on its way through (on the hash thread), refusing more than `limit` bytes. */
+/** Counts the plaintext on its way through, refusing more than `limit` bytes. */
 export class Meter extends Transform {
   bytes = 0;
-  private readonly hash = new OffThreadSha256();
-  // 1 MiB between stages (not 16 KiB): the socket, the cipher and the disk each move in large steps.
+  // 1 MiB between stages (not 16 KiB): the socket, the seal thread and the disk each move in large steps.
   constructor(private readonly limit: number) { super({ highWaterMark: 1024 * 1024 }); }
   override _transform(chunk: Buffer, _e: BufferEncoding, done: (err?: Error | null, data?: Buffer) => void) {
     this.bytes += chunk.length;
     if (this.bytes > this.limit) return done(new AppError('too_large', `The file is larger than the limit of ${this.limit} bytes`));
-    // Passed on once copied for the hash thread; while that thread is behind, the upload waits for it.
-    this.hash.update(chunk).then(() => done(null, chunk), () => done(new AppError('unavailable', 'The upload could not be completed; please send it again')));
+    done(null, chunk);
   }
-  override _destroy(err: Error | null, done: (err?: Error | null) => void) {
-    if (err) this.hash.discard();
-    done(err);
-  }
-  digest(): Promise<string> { return this.hash.digest(); }
 }
 
 /** A fresh version id, blob key and document key, the key wrapped by the tenant key for that version. */
@@ -64,9 +57,11 @@ export async function newVersionKeys(ctx: Ctx, tenantId: string) {
 async function sealStream(ctx: Ctx, tenantId: string, source: Readable, contentType: string | undefined): Promise<SealedUpload> {
   const keys = await newVersionKeys(ctx, tenantId);
   const meter = new Meter(ctx.config.maxUploadBytes);
-  const sealed = new EncryptStream(keys.key, DEFAULT_SEGMENT_SIZE);
-  // pipeline() carries an error of any stage (a multipart body cut off, the size limit) to every other
-  // stage, so the blob store sees it, removes its partial file and the upload fails cleanly.
+  // Hashed and encrypted on a seal thread; the event loop only moves the bytes.
+  const sealed = new SealStream(keys.key, DEFAULT_SEGMENT_SIZE);
+  // pipeline() carries an error of any stage (a multipart body cut off, the size limit, a failed seal
+  // thread) to every other stage, so the blob store sees it, removes its partial file and the upload
+  // fails cleanly.
   let sourceError: Error | undefined;
   pipeline(source, meter, sealed, (err) => { sourceError = err ?? undefined; });
   try {
@@ -75,16 +70,10 @@ async function sealStream(ctx: Ctx, tenantId: string, source: Readable, contentT
     const cause = sourceError ?? err;
     if (cause instanceof AppError) throw cause;
     if (isClientStreamError(cause)) throw invalid('The upload was cut off or is not well-formed multipart data');
-    throw err;
-  }
-  let sha256: string;
-  try {
-    sha256 = await meter.digest();
-  } catch (err) {
-    await ctx.blobs.delete(keys.blobKey);
-    ctx.log.error({ err }, 'upload refused: its SHA-256 could not be computed');
+    ctx.log.error({ err: cause }, 'upload failed');
     throw new AppError('unavailable', 'The upload could not be completed; please send it again');
   }
+  const sha256 = sealed.sha256;
   return {
     versionId: keys.versionId, blobKey: keys.blobKey, wrappedKey: keys.wrappedKey, segmentSize: DEFAULT_SEGMENT_SIZE,
     size: meter.bytes, sha256, contentType: cleanContentType(contentType),
