@@ -46,5 +46,5 @@ export function openUploadStaging(config: Config, db: Db, log: Logger): UploadSt
     // A PATCH cannot outlive its upload: older unfinished multipart uploads are an instance killed mid-PATCH.
     return new BucketStaging(store, db, config.uploadExpiryHours * 3600_000);
   }
-  return new FolderStaging(config.uploadDir);
+  return new FolderStaging(config.uploadDir, db);
 }

@@ -67,12 +67,13 @@ export function cutPatch(b: Browser, location: string, offset: number, body: Buf
   });
 }
 
-/** A PATCH whose body is sent in two parts; `between` runs while the request is open. */
-export function slowPatch(b: Browser, location: string, offset: number, first: Buffer, second: Buffer, between: () => Promise<void>): Promise<number> {
+/** A PATCH whose body is sent in two parts; `between` runs while the request is open. `chunked`: no Content-Length. */
+export function slowPatch(b: Browser, location: string, offset: number, first: Buffer, second: Buffer, between: () => Promise<void>, opts: { chunked?: boolean } = {}): Promise<number> {
   return new Promise((resolve, reject) => {
+    const length: Record<string, string> = opts.chunked ? {} : { 'content-length': String(first.length + second.length) };
     const req = http.request({
       host: '127.0.0.1', port: b.server.port, method: 'PATCH', path: location,
-      headers: { cookie: b.cookieHeader(), ...CSRF, ...TUS, 'content-type': OCTETS, 'upload-offset': String(offset), 'content-length': String(first.length + second.length) },
+      headers: { cookie: b.cookieHeader(), ...CSRF, ...TUS, 'content-type': OCTETS, 'upload-offset': String(offset), ...length },
     });
     req.on('error', reject);
     req.on('response', (res) => { res.resume(); resolve(res.statusCode ?? 0); });

@@ -3,11 +3,14 @@
 // last are staged; the last one is sealed when the upload completes and goes straight into the blob
 // store behind the staged ones. A file's length therefore says how far the upload durably got: whole
 // sealed segments count, a torn trailing segment (a crash mid-write) is cut off. DATA_DIR is the one
-// place every process of an embedded installation shares, so the file is the truth and the database's
-// staging columns stay unused here.
+// place every process of an embedded installation shares, so the file is the truth — except while a
+// PATCH holds the upload's lease: its segments are in the file before they are flushed, and a refused
+// PATCH takes them back. Meanwhile HEAD answers the offset the PATCH started from, which the PATCH
+// records in the row (`staged_segments`) when it opens the file.
 import fs from 'node:fs';
 import path from 'node:path';
 import { HEADER_BYTES, TAG_BYTES } from '../crypto/segmented-gcm.js';
+import { nowIso, type Db } from '../db/index.js';
 import type { StagedBytes, StagingAppend, UploadRow, UploadStaging } from './staging.js';
 
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -16,7 +19,7 @@ const sealedSegment = (row: UploadRow): number => row.segment_size + TAG_BYTES;
 const maxSegments = (row: UploadRow): number => Math.max(1, Math.ceil(Number(row.length) / row.segment_size)) - 1;
 
 export class FolderStaging implements UploadStaging {
-  constructor(private readonly dir: string) {}
+  constructor(private readonly dir: string, private readonly db: Db) {}
 
   pathOf(id: string): string {
     // Ids are server-made UUIDs; checked anyway, so a path can never leave the folder.
@@ -39,7 +42,10 @@ export class FolderStaging implements UploadStaging {
   async segments(upload: UploadRow): Promise<number | undefined> {
     try {
       const { size } = await fs.promises.stat(this.pathOf(upload.id));
-      return size < HEADER_BYTES ? undefined : Math.min(Math.floor((size - HEADER_BYTES) / sealedSegment(upload)), maxSegments(upload));
+      if (size < HEADER_BYTES) return undefined;
+      const inFile = Math.min(Math.floor((size - HEADER_BYTES) / sealedSegment(upload)), maxSegments(upload));
+      const patching = upload.patch_lease !== null && upload.patch_lease_until !== null && upload.patch_lease_until > nowIso();
+      return patching ? Math.min(inFile, Number(upload.staged_segments)) : inFile;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
@@ -59,6 +65,8 @@ export class FolderStaging implements UploadStaging {
       const segments = Math.min(Math.floor((size - HEADER_BYTES) / sealed), maxSegments(upload));
       const whole = HEADER_BYTES + segments * sealed;
       if (size !== whole) await fh.truncate(whole);
+      // Called under the lease: what HEAD reports until this PATCH ends (see the top of this file).
+      await this.db.updateTable('uploads').set({ staged_segments: segments }).where('id', '=', upload.id).execute();
       return new FileAppend(fh, header, segments, sealed);
     } catch (err) {
       await fh.close();
