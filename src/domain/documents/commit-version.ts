@@ -95,7 +95,8 @@ export async function commitVersion(
     });
   } catch (err) {
     // A resumable upload's blob key is fixed at its creation: a request that lost the upload's lease can
-    // fail here after the next holder committed that very blob, which must stay. (Unsure: the collector's.)
+    // fail here after the next holder committed that very blob, which must stay. If that cannot be told
+    // (the database failed too), the blob is left to the collector, which removes it once nothing refers to it.
     const committed = await ctx.db.selectFrom('document_versions').select('id').where('blob_key', '=', sealed.blobKey)
       .executeTakeFirst().catch(() => ({ id: 'unknown' }));
     if (!committed) await ctx.blobs.delete(sealed.blobKey);

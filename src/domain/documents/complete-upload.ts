@@ -6,7 +6,7 @@ import type { Hash } from 'node:crypto';
 import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
 import { conflict, notFound } from '../../errors.js';
-import { HEADER_BYTES, TAG_BYTES, type SegmentCipher } from '../../storage/crypto/segmented-gcm.js';
+import { ChunkQueue, HEADER_BYTES, TAG_BYTES, type SegmentCipher } from '../../storage/crypto/segmented-gcm.js';
 import type { StagedBytes } from '../../storage/uploads/staging.js';
 import type { Ctx } from '../context.js';
 import { exchangeFor } from '../exchanges/exchange-access.js';
@@ -60,29 +60,21 @@ export async function completeUpload(
  */
 async function* sealedBlob(staged: StagedBytes, rehash: { cipher: SegmentCipher; hash: Hash } | undefined, lease: UploadLease | undefined, last: Buffer) {
   const sealedSize = (rehash?.cipher.segmentSize ?? 0) + TAG_BYTES;
+  const queue = new ChunkQueue();
   let skip = HEADER_BYTES;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
   let index = 0;
   for await (const chunk of staged.bytes()) {
     await lease?.keepAlive();
     if (rehash) {
-      let c = chunk;
-      if (skip) { const n = Math.min(skip, c.length); skip -= n; c = c.subarray(n); }
-      pending.push(c);
-      pendingBytes += c.length;
-      if (pendingBytes >= sealedSize) {
-        let all = Buffer.concat(pending);
-        while (all.length >= sealedSize) {
-          rehash.hash.update(rehash.cipher.open(all.subarray(0, sealedSize), index++, false));
-          all = all.subarray(sealedSize);
-        }
-        pending = [all];
-        pendingBytes = all.length;
+      const n = Math.min(skip, chunk.length);
+      skip -= n;
+      queue.push(chunk.subarray(n));
+      while (queue.length >= sealedSize) {
+        for (const part of rehash.cipher.openParts(queue.takeViews(sealedSize), sealedSize, index++, false)) rehash.hash.update(part);
       }
     }
     yield chunk;
   }
-  if (rehash && (pendingBytes || index !== staged.segments)) throw conflict('The staged bytes of this upload are incomplete; start the upload again');
+  if (rehash && (queue.length || index !== staged.segments)) throw conflict('The staged bytes of this upload are incomplete; start the upload again');
   yield last;
 }

@@ -25,7 +25,7 @@ function aad(header: Buffer, last: boolean): Buffer {
 }
 
 /** Collects chunks and hands out exact-size slices without quadratic copying. */
-class ChunkQueue {
+export class ChunkQueue {
   private chunks: Buffer[] = [];
   length = 0;
   push(b: Buffer) { if (b.length) { this.chunks.push(b); this.length += b.length; } }

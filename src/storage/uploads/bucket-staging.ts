@@ -107,7 +107,9 @@ export class BucketStaging implements UploadStaging {
     for await (const o of this.store.list()) {
       const id = o.key.slice(0, 36);
       if (!ID.test(id)) continue;
-      batch.set(id, [...(batch.get(id) ?? []), o.key]);
+      const keys = batch.get(id);
+      if (keys) keys.push(o.key);
+      else batch.set(id, [o.key]);
       if (batch.size >= 500) await flush();
     }
     if (batch.size) await flush();

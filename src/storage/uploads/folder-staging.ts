@@ -5,8 +5,8 @@
 // sealed segments count, a torn trailing segment (a crash mid-write) is cut off. DATA_DIR is the one
 // place every process of an embedded installation shares, so the file is the truth — except while a
 // PATCH holds the upload's lease: its segments are in the file before they are flushed, and a refused
-// PATCH takes them back. Meanwhile HEAD answers the offset the PATCH started from, which the PATCH
-// records in the row (`staged_segments`) when it opens the file.
+// PATCH takes them back. Meanwhile HEAD answers the offset in the row (`staged_segments`), which a
+// PATCH records when it opens the file and again once its segments are flushed.
 import fs from 'node:fs';
 import path from 'node:path';
 import { HEADER_BYTES, TAG_BYTES } from '../crypto/segmented-gcm.js';
@@ -17,6 +17,8 @@ const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const sealedSegment = (row: UploadRow): number => row.segment_size + TAG_BYTES;
 const maxSegments = (row: UploadRow): number => Math.max(1, Math.ceil(Number(row.length) / row.segment_size)) - 1;
+/** Whole sealed segments in a staging file of `size` bytes (a torn tail does not count). */
+const wholeSegments = (size: number, row: UploadRow): number => Math.min(Math.floor((size - HEADER_BYTES) / sealedSegment(row)), maxSegments(row));
 
 export class FolderStaging implements UploadStaging {
   constructor(private readonly dir: string, private readonly db: Db) {}
@@ -43,7 +45,7 @@ export class FolderStaging implements UploadStaging {
     try {
       const { size } = await fs.promises.stat(this.pathOf(upload.id));
       if (size < HEADER_BYTES) return undefined;
-      const inFile = Math.min(Math.floor((size - HEADER_BYTES) / sealedSegment(upload)), maxSegments(upload));
+      const inFile = wholeSegments(size, upload);
       const patching = upload.patch_lease !== null && upload.patch_lease_until !== null && upload.patch_lease_until > nowIso();
       return patching ? Math.min(inFile, Number(upload.staged_segments)) : inFile;
     } catch (err) {
@@ -54,20 +56,16 @@ export class FolderStaging implements UploadStaging {
 
   /** The file positioned after its last whole segment (a torn tail is truncated away). */
   async append(upload: UploadRow): Promise<StagingAppend | undefined> {
-    const fh = await this.open(upload.id, 'r+');
-    if (!fh) return undefined;
+    const opened = await this.openStaged(upload, 'r+');
+    if (!opened) return undefined;
+    const { fh, header, size, segments } = opened;
     try {
-      const { size } = await fh.stat();
-      if (size < HEADER_BYTES) { await fh.close(); return undefined; }
-      const header = Buffer.alloc(HEADER_BYTES);
-      await fh.read(header, 0, HEADER_BYTES, 0);
       const sealed = sealedSegment(upload);
-      const segments = Math.min(Math.floor((size - HEADER_BYTES) / sealed), maxSegments(upload));
       const whole = HEADER_BYTES + segments * sealed;
       if (size !== whole) await fh.truncate(whole);
-      // Called under the lease: what HEAD reports until this PATCH ends (see the top of this file).
-      await this.db.updateTable('uploads').set({ staged_segments: segments }).where('id', '=', upload.id).execute();
-      return new FileAppend(fh, header, segments, sealed);
+      // Under the lease: what HEAD reports until this PATCH has flushed (see the top of this file).
+      await this.record(upload.id, segments);
+      return new FileAppend(fh, header, segments, sealed, (n) => this.record(upload.id, n));
     } catch (err) {
       await fh.close();
       throw err;
@@ -75,20 +73,13 @@ export class FolderStaging implements UploadStaging {
   }
 
   async read(upload: UploadRow): Promise<StagedBytes | undefined> {
-    const fh = await this.open(upload.id, 'r');
-    if (!fh) return undefined;
-    try {
-      const { size } = await fh.stat();
-      if (size < HEADER_BYTES) return undefined;
-      const header = Buffer.alloc(HEADER_BYTES);
-      await fh.read(header, 0, HEADER_BYTES, 0);
-      const segments = Math.min(Math.floor((size - HEADER_BYTES) / sealedSegment(upload)), maxSegments(upload));
-      const end = HEADER_BYTES + segments * sealedSegment(upload);
-      const file = this.pathOf(upload.id);
-      return { header, segments, bytes: () => fs.createReadStream(file, { start: 0, end: end - 1, highWaterMark: 1024 * 1024 }) };
-    } finally {
-      await fh.close();
-    }
+    const opened = await this.openStaged(upload, 'r');
+    if (!opened) return undefined;
+    const { fh, header, segments } = opened;
+    await fh.close();
+    const end = HEADER_BYTES + segments * sealedSegment(upload);
+    const file = this.pathOf(upload.id);
+    return { header, segments, bytes: () => fs.createReadStream(file, { start: 0, end: end - 1, highWaterMark: 1024 * 1024 }) };
   }
 
   async remove(uploadId: string): Promise<void> {
@@ -117,18 +108,38 @@ export class FolderStaging implements UploadStaging {
     return removed;
   }
 
-  private async open(id: string, flags: string): Promise<fs.promises.FileHandle | undefined> {
+  /** The staging file opened, with its header and whole segments (undefined: no file, or not even a header). */
+  private async openStaged(upload: UploadRow, flags: string): Promise<{ fh: fs.promises.FileHandle; header: Buffer; size: number; segments: number } | undefined> {
+    let fh: fs.promises.FileHandle;
     try {
-      return await fs.promises.open(this.pathOf(id), flags);
+      fh = await fs.promises.open(this.pathOf(upload.id), flags);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
     }
+    try {
+      const { size } = await fh.stat();
+      if (size < HEADER_BYTES) { await fh.close(); return undefined; }
+      const header = Buffer.alloc(HEADER_BYTES);
+      await fh.read(header, 0, HEADER_BYTES, 0);
+      return { fh, header, size, segments: wholeSegments(size, upload) };
+    } catch (err) {
+      await fh.close();
+      throw err;
+    }
+  }
+
+  /** The upload's durable offset in segments, in its row (see the top of this file). */
+  private async record(uploadId: string, segments: number): Promise<void> {
+    await this.db.updateTable('uploads').set({ staged_segments: segments }).where('id', '=', uploadId).execute();
   }
 }
 
 class FileAppend implements StagingAppend {
-  constructor(private readonly fh: fs.promises.FileHandle, readonly header: Buffer, readonly segments: number, private readonly sealed: number) {}
+  constructor(
+    private readonly fh: fs.promises.FileHandle, readonly header: Buffer, readonly segments: number, private readonly sealed: number,
+    private readonly record: (segments: number) => Promise<void>,
+  ) {}
 
   async write(batches: AsyncIterable<Buffer[]>): Promise<number> {
     let written = 0;
@@ -137,8 +148,10 @@ class FileAppend implements StagingAppend {
       await this.fh.writev(batch, HEADER_BYTES + (this.segments + written) * this.sealed);
       written += batch.length;
     }
-    // Durable before the offset that includes them is reported.
+    // Durable before the offset that includes them is reported; recorded for HEAD between PATCHes, too
+    // (a later PATCH may hold the lease before it opens the file).
     await this.fh.datasync();
+    await this.record(this.segments + written);
     return written;
   }
 
